@@ -1,0 +1,167 @@
+"""Reading agreements and contributions, always scoped to the user.
+
+Every read path (web, API, CLI, exports) goes through ``visible_agreements`` or a getter built
+on it, so a user whose organisation is not party to an agreement cannot reach it anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from carepool.accounts.models import Role
+from carepool.accounts.permissions import PARTNER_READ_ROLES, NotFound, is_active, reads_everything
+from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.audit.models import AuditEvent
+from carepool.audit.selectors import history_for_agreement
+from carepool.core.agreements import AgreementTerms, CompletenessReport, ArrangementType, ReportingFrequency, completeness
+from carepool.core.contributions import Contribution as CoreContribution
+from carepool.core.contributions import ContributionTotals, InstalmentFrequency, Instalment, Variation, instalment_schedule, summarise
+from carepool.core.money import Money
+from carepool.core.periods import FinancialYear
+from carepool.core.risk_share import parse_provisions
+
+if TYPE_CHECKING:
+    from carepool.accounts.models import User
+
+
+def visible_agreements(user: User | None) -> QuerySet[Agreement]:
+    if user is None or not is_active(user):
+        return Agreement.objects.none()
+    qs = Agreement.objects.select_related("area", "host")
+    if reads_everything(user):
+        return qs.all()
+    scope = Q(pk__in=[])
+    if user.roles & PARTNER_READ_ROLES:
+        scope |= Q(partnerships__organisation_id=user.organisation_id)
+    if user.has_role(Role.AUDITOR):
+        scope |= Q(auditors__id=user.organisation_id)
+    return qs.filter(pk__in=Agreement.objects.filter(scope).values("pk"))
+
+
+def get_agreement(user: User | None, agreement_id: int | str) -> Agreement:
+    try:
+        pk = int(agreement_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such agreement") from None
+    try:
+        return visible_agreements(user).get(pk=pk)
+    except Agreement.DoesNotExist:
+        raise NotFound("No such agreement") from None
+
+
+def visible_contributions(user: User | None) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(agreement__in=visible_agreements(user).values("pk"))
+
+
+def get_contribution(user: User | None, contribution_id: int | str) -> Contribution:
+    try:
+        pk = int(contribution_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such contribution") from None
+    try:
+        return (
+            visible_contributions(user)
+            .select_related("agreement", "partner")
+            .prefetch_related("variations")
+            .get(pk=pk)
+        )
+    except Contribution.DoesNotExist:
+        raise NotFound("No such contribution") from None
+
+
+def contributions_of(agreement: Agreement, year: FinancialYear | None = None) -> QuerySet[Contribution]:
+    qs = agreement.contributions.select_related("partner").prefetch_related(
+        Prefetch("variations", queryset=ContributionVariation.objects.order_by("effective_date", "id"))
+    )
+    if year is not None:
+        qs = qs.filter(year=year.label)
+    return qs
+
+
+def partner_organisations(agreement: Agreement) -> list:  # type: ignore[type-arg]
+    return [p.organisation for p in agreement.partnerships.select_related("organisation").order_by("organisation__name")]
+
+
+# conversion to the pure core -----------------------------------------------------------
+
+
+def to_core_contribution(c: Contribution) -> CoreContribution:
+    return CoreContribution(
+        year=FinancialYear.parse(c.year),
+        partner_code=c.partner.code,
+        stream_code=c.stream_code,
+        mandated=c.mandated,
+        original_amount=Money(c.original_amount_pence),
+        frequency=InstalmentFrequency(c.frequency),
+        variations=tuple(
+            Variation(v.effective_date, Money(v.change_pence), v.reason) for v in c.variations.all()
+        ),
+    )
+
+
+def to_terms(agreement: Agreement) -> AgreementTerms:
+    partner_codes = tuple(
+        agreement.partnerships.order_by("organisation__name").values_list("organisation__code", flat=True)
+    )
+    return AgreementTerms(
+        title=agreement.title,
+        area_code=agreement.area.code,
+        arrangement_type=ArrangementType(agreement.arrangement_type),
+        partner_codes=partner_codes,
+        host_code=agreement.host.code,
+        start_date=agreement.start_date,
+        end_date=agreement.end_date,
+        break_clause_date=agreement.break_clause_date,
+        governing_board=agreement.governing_board,
+        aims=agreement.aims,
+        outcomes=tuple(agreement.outcomes),
+        functions_covered=agreement.functions_covered,
+        services_in_scope=agreement.services_in_scope,
+        staff_goods_accommodation=agreement.staff_goods_accommodation,
+        charges_to_people=agreement.charges_to_people,
+        reporting_frequency=ReportingFrequency(agreement.reporting_frequency) if agreement.reporting_frequency else None,
+        risk_share=parse_provisions(agreement.risk_share),
+        overspend_protocol=agreement.overspend_protocol,
+        exit_terms=agreement.exit_terms,
+        audit_arrangements=agreement.audit_arrangements,
+        variation_procedure=agreement.variation_procedure,
+        review_arrangements=agreement.review_arrangements,
+    )
+
+
+def completeness_of(agreement: Agreement) -> CompletenessReport:
+    contributing = set(agreement.contributions.values_list("partner__code", flat=True))
+    return completeness(to_terms(agreement), contributing)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: FinancialYear
+    contributions: list[tuple[Contribution, CoreContribution]]
+    totals: ContributionTotals
+
+
+def contribution_years(agreement: Agreement) -> list[FinancialYear]:
+    labels = agreement.contributions.values_list("year", flat=True).distinct()
+    return sorted(FinancialYear.parse(y) for y in labels)
+
+
+def year_summary(agreement: Agreement, year: FinancialYear) -> YearSummary:
+    rows = [(c, to_core_contribution(c)) for c in contributions_of(agreement, year)]
+    return YearSummary(year, rows, summarise(core for _, core in rows))
+
+
+def schedule_of(contribution: Contribution) -> tuple[Instalment, ...]:
+    return instalment_schedule(to_core_contribution(contribution))
+
+
+def approvals_of(agreement: Agreement) -> QuerySet[Approval]:
+    return agreement.approvals.select_related("organisation", "approved_by").order_by("approved_at")
+
+
+def history(user: User | None, agreement_id: int | str) -> QuerySet[AuditEvent]:
+    agreement = get_agreement(user, agreement_id)
+    return history_for_agreement(agreement.pk)

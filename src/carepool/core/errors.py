@@ -1,0 +1,66 @@
+"""Validation errors that name the field and say what is wrong.
+
+Every interface (web form, API, CLI, importer) renders the same ``FieldError`` list, so a
+refusal reads the same wherever it happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class ValidationFailed(Exception):
+    """Raised when input is refused. Nothing has been changed when this is raised."""
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("ValidationFailed needs at least one error")
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls([FieldError(field, message)])
+
+    def prefixed(self, prefix: str) -> ValidationFailed:
+        """The same errors with their field names placed under ``prefix`` (e.g. a row)."""
+        return ValidationFailed(
+            FieldError(f"{prefix}.{e.field}" if e.field else prefix, e.message)
+            for e in self.errors
+        )
+
+    def as_dict(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for e in self.errors:
+            out.setdefault(e.field, []).append(e.message)
+        return out
+
+
+class ErrorCollector:
+    """Collects every problem with an input before refusing it, so users fix all at once."""
+
+    def __init__(self) -> None:
+        self._errors: list[FieldError] = []
+
+    def add(self, field: str, message: str) -> None:
+        self._errors.append(FieldError(field, message))
+
+    def extend(self, failure: ValidationFailed, prefix: str | None = None) -> None:
+        self._errors.extend((failure.prefixed(prefix) if prefix else failure).errors)
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    def raise_if_any(self) -> None:
+        if self._errors:
+            raise ValidationFailed(self._errors)

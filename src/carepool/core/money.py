@@ -1,0 +1,158 @@
+"""Money as whole pence, and apportionment that conserves every penny.
+
+Money is never a float. Amounts are held as ``int`` pence inside an immutable ``Money``.
+Parsing accepts strings, ints (pounds are *not* assumed: use ``Money.from_pounds``) and
+``Decimal``; a value with a fraction of a penny is refused rather than silently rounded.
+
+Apportionment rule (documented in docs/adr/0002-money.md): split ``total`` by non-negative
+integer or Decimal weights using the *largest remainder* method. Each share first receives
+``floor(total * weight / sum(weights))`` pence; the pence left over go one each to the shares
+with the largest fractional remainders, ties broken by position (earlier first). The shares
+always sum exactly to ``total``. Negative totals are apportioned as the negation of the
+apportionment of their absolute value, so the rule is symmetric.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import total_ordering
+
+_AMOUNT_RE = re.compile(r"^\s*(?P<sign>[-+]?)\s*£?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$")
+
+
+class MoneyError(ValueError):
+    """A value cannot be read as an amount of money."""
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Money:
+    pence: int
+
+    def __post_init__(self) -> None:
+        # bool is an int subclass; True pence is a bug, not money.
+        if not isinstance(self.pence, int) or isinstance(self.pence, bool):
+            raise MoneyError(f"Money holds whole pence, not {type(self.pence).__name__}")
+
+    # construction -------------------------------------------------------------------
+    @classmethod
+    def zero(cls) -> Money:
+        return cls(0)
+
+    @classmethod
+    def from_pounds(cls, value: str | int | Decimal) -> Money:
+        """Read pounds (e.g. ``"1,234.56"``, ``"£10"``, ``Decimal("0.5")``) exactly."""
+        if isinstance(value, float):
+            raise MoneyError("Money cannot be made from a float; pass a string or Decimal")
+        if isinstance(value, bool):
+            raise MoneyError("Money cannot be made from a boolean")
+        if isinstance(value, int):
+            return cls(value * 100)
+        if isinstance(value, Decimal):
+            dec = value
+        else:
+            match = _AMOUNT_RE.match(str(value))
+            if not match:
+                raise MoneyError(f"'{value}' is not an amount of money")
+            try:
+                dec = Decimal(match["sign"] + match["num"].replace(",", ""))
+            except InvalidOperation as exc:  # pragma: no cover - regex already guards
+                raise MoneyError(f"'{value}' is not an amount of money") from exc
+        if not dec.is_finite():
+            raise MoneyError(f"'{value}' is not an amount of money")
+        pence = dec * 100
+        if pence != pence.to_integral_value():
+            raise MoneyError(f"'{value}' has a fraction of a penny")
+        return cls(int(pence))
+
+    # arithmetic ---------------------------------------------------------------------
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.pence + other.pence)
+
+    def __radd__(self, other: object) -> Money:
+        # lets sum() start from 0
+        if other == 0:
+            return self
+        if isinstance(other, Money):
+            return Money(self.pence + other.pence)
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.pence - other.pence)
+
+    def __neg__(self) -> Money:
+        return Money(-self.pence)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.pence))
+
+    def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self.pence < other.pence
+
+    def __bool__(self) -> bool:
+        return self.pence != 0
+
+    @property
+    def is_negative(self) -> bool:
+        return self.pence < 0
+
+    def to_decimal(self) -> Decimal:
+        return Decimal(self.pence).scaleb(-2)
+
+    def __str__(self) -> str:
+        sign = "-" if self.pence < 0 else ""
+        pounds, pence = divmod(abs(self.pence), 100)
+        return f"{sign}£{pounds:,}.{pence:02d}"
+
+    def plain(self) -> str:
+        """Pounds with two decimals and no symbol or separators, e.g. for CSV and JSON."""
+        return f"{self.to_decimal():.2f}"
+
+
+def total(amounts: Iterable[Money]) -> Money:
+    return Money(sum(m.pence for m in amounts))
+
+
+Weight = int | Decimal | Fraction
+
+
+def apportion(amount: Money, weights: Sequence[Weight]) -> list[Money]:
+    """Split ``amount`` by ``weights`` with the largest-remainder rule; conserves every penny.
+
+    Raises ``ValueError`` for no weights, a negative weight, or weights that are all zero.
+    """
+    if not weights:
+        raise ValueError("apportion needs at least one weight")
+    fractions = [Fraction(w) for w in weights]
+    if any(w < 0 for w in fractions):
+        raise ValueError("weights cannot be negative")
+    weight_sum = sum(fractions)
+    if weight_sum == 0:
+        raise ValueError("weights cannot all be zero")
+    if amount.pence < 0:
+        return [-share for share in apportion(-amount, weights)]
+    exact = [Fraction(amount.pence) * w / weight_sum for w in fractions]
+    floors = [int(x) for x in exact]  # x >= 0, so int() is floor
+    left_over = amount.pence - sum(floors)
+    # indices ordered by largest remainder, earlier index first on ties
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:left_over]:
+        floors[i] += 1
+    return [Money(p) for p in floors]
+
+
+def split_equally(amount: Money, parts: int) -> list[Money]:
+    """``amount`` in ``parts`` near-equal shares; the earlier shares take any odd pence."""
+    if parts < 1:
+        raise ValueError("parts must be at least 1")
+    return apportion(amount, [1] * parts)

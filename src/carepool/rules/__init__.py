@@ -1,0 +1,1 @@
+"""Year-keyed policy data (TOML), validated on load by ``carepool.core.rules``."""

@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs and the Jinja2 environment."""
