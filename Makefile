@@ -1,0 +1,116 @@
+# Carepool: build, run and test. Every tool is called by its path in .venv; nothing is activated.
+#
+#   make run     install what is missing, set up the demo and serve http://127.0.0.1:8000
+#   make test    import contracts, then pytest on SQLite (and on PostgreSQL when
+#                CAREPOOL_TEST_POSTGRES_URL is set: `scripts/with-postgres make test`)
+#   make lint    ruff check, ruff format --check, mypy
+#
+# Stamp files (.venv/.installed, node_modules/.installed) make a second `make` a no-op
+# until pyproject.toml, requirements/constraints.txt or package-lock.json change.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+BIN := $(VENV)/bin
+CONSTRAINTS := requirements/constraints.txt
+CHROMIUM := /usr/bin/chromium
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k money -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: help install browser run test lint format constraints clean distclean
+
+help:
+	@echo "make install      Python venv (pinned by $(CONSTRAINTS)) and npm assets"
+	@echo "make run          set up the demo database and serve http://127.0.0.1:8000"
+	@echo "make test         lint-imports + pytest on SQLite (+ PostgreSQL if CAREPOOL_TEST_POSTGRES_URL)"
+	@echo "                  scripts/with-postgres make test   runs both passes on a throwaway cluster"
+	@echo "make lint         ruff check, ruff format --check, mypy"
+	@echo "make format       ruff format and ruff check --fix"
+	@echo "make constraints  re-pin $(CONSTRAINTS) after changing pyproject.toml"
+	@echo "make clean        caches and stamps;  make distclean  also .venv, node_modules, var/"
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(BIN)/python:
+	@if command -v python3.11 >/dev/null 2>&1; then \
+	  echo "==> Creating $(VENV) with python3.11"; python3.11 -m venv $(VENV); \
+	elif python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then \
+	  echo "==> Creating $(VENV) with python3 (3.11)"; python3 -m venv $(VENV); \
+	else \
+	  echo "Carepool needs Python 3.11: neither python3.11 nor a 3.11 python3 was found." >&2; exit 1; \
+	fi
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	@echo "==> pip install -e .[dev] (pinned by $(CONSTRAINTS))"
+	@$(PIP) install -qq --constraint $(CONSTRAINTS) --editable ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> npm ci (NHS.UK frontend, axe-core)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "==> Installing Debian chromium for the browser tests"; \
+	    apt-get update -qq; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "!! $(CHROMIUM) is missing, so browser tests will be skipped (and fail in CI)." >&2; \
+	    echo "!! Install it with: sudo apt-get install chromium" >&2; \
+	  fi; \
+	fi
+
+run: install
+	@mkdir -p var
+	$(BIN)/carepool setup --demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# All checks run even when one fails, so one CI run shows every problem; the target then
+# fails if any of them did. The SQLite pass ignores any database URL in the environment.
+test: install browser
+	@failed=""; \
+	echo "==> lint-imports: layering contracts"; \
+	$(BIN)/lint-imports --no-logo || failed="$$failed lint-imports"; \
+	echo "==> pytest on SQLite"; \
+	env -u CAREPOOL_DATABASE_URL -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || failed="$$failed pytest-sqlite"; \
+	if [ -n "$${CAREPOOL_TEST_POSTGRES_URL:-}" ]; then \
+	  echo "==> pytest on PostgreSQL ($$CAREPOOL_TEST_POSTGRES_URL)"; \
+	  CAREPOOL_DATABASE_URL="$$CAREPOOL_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS) \
+	    || failed="$$failed pytest-postgresql"; \
+	else \
+	  echo "==> No PostgreSQL pass: CAREPOOL_TEST_POSTGRES_URL is not set (scripts/with-postgres make test)"; \
+	fi; \
+	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Resolve pyproject.toml afresh, then pin the whole environment (transitive dependencies too).
+constraints: | $(BIN)/python
+	$(PIP) install --quiet --editable ".[dev]"
+	@{ echo "# Pinned versions of every Python package in the dev environment, transitive ones included."; \
+	   echo "# Regenerate after changing pyproject.toml: make constraints"; \
+	   $(PIP) freeze --exclude-editable; } > $(CONSTRAINTS)
+	@echo "==> Wrote $(CONSTRAINTS)"
+
+clean:
+	rm -rf .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache test-results
+	rm -f $(VENV)/.installed node_modules/.installed
+	find . \( -path ./$(VENV) -o -path ./node_modules -o -path ./.git \) -prune -o \
+	  -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules var

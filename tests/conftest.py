@@ -1,0 +1,194 @@
+"""Root test configuration: database passes, browser fixtures, accessibility checks.
+
+Nothing here knows about Carepool's models; app fixtures live in conftest files beside the
+tests that use them.
+
+`make test` runs the whole suite on SQLite, then again on PostgreSQL when
+CAREPOOL_TEST_POSTGRES_URL is set (`scripts/with-postgres make test`; CI always does).
+Tests marked `postgres` run only in the PostgreSQL pass. Tests marked `browser` drive Debian's
+Chromium through Playwright's sync API against pytest-django's `live_server`:
+
+    @pytest.mark.browser
+    @pytest.mark.django_db(transaction=True)
+    def test_home_is_accessible(live_server, page, axe_check):
+        page.goto(live_server.url + "/")
+        assert axe_check(page) == []
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an asyncio event loop in the test thread, which makes Django
+# refuse ORM calls from test code ("You cannot call this from an async context").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+TEST_RESULTS_DIR = PROJECT_DIR / "test-results"
+CHROMIUM = Path(os.environ.get("CAREPOOL_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BROWSER_TIMEOUT_MS = 10_000
+
+POSTGRES_URL_VAR = "CAREPOOL_TEST_POSTGRES_URL"
+POSTGRES_REQUIRED_IN_CI = "PostgreSQL is required in CI: CAREPOOL_TEST_POSTGRES_URL is not set"
+POSTGRES_HOW_TO = (
+    "needs PostgreSQL: run `scripts/with-postgres make test` "
+    "(or set CAREPOOL_TEST_POSTGRES_URL and run `make test`)"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def _database_is_postgresql() -> bool:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" in engine or "postgis" in engine
+
+
+# --- The PostgreSQL pass -------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _database_is_postgresql():
+        return
+    if os.environ.get(POSTGRES_URL_VAR):
+        reason = "runs in the PostgreSQL pass"
+    elif in_ci():
+        return  # pytest_runtest_setup fails them: CI must never skip them quietly.
+    else:
+        reason = POSTGRES_HOW_TO
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if (
+        item.get_closest_marker("postgres")
+        and in_ci()
+        and not os.environ.get(POSTGRES_URL_VAR)
+        and not _database_is_postgresql()
+    ):
+        pytest.fail(POSTGRES_REQUIRED_IN_CI, pytrace=False)
+
+
+# --- Browser ---------------------------------------------------------------------------
+
+
+_reports_key = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Lets the page fixture see whether its test failed, to keep a screenshot.
+    report = yield
+    item.stash.setdefault(_reports_key, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session")
+def _playwright() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright: Any) -> Iterator[Any]:
+    """Debian's headless Chromium, one per test session."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    browser = _playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh browser context (own cookies and storage) for each test.
+
+    When the test fails, a full-page screenshot is kept in test-results/.
+    """
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    reports = request.node.stash.get(_reports_key, {})
+    if any(report.failed for report in reports.values()):
+        TEST_RESULTS_DIR.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        # A failed screenshot must never hide the test's own failure.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(TEST_RESULTS_DIR / f"{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
+    """Return a function that runs axe-core (WCAG 2.0-2.2 A and AA) on a page.
+
+    It returns the violations, each cut down to what a person needs to fix it (rule, impact,
+    help link and the offending elements), so `assert axe_check(page) == []` reads well.
+    """
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make install` (npm ci)", pytrace=False)
+
+    def check(page: Any) -> list[dict[str, Any]]:
+        page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "helpUrl": violation["helpUrl"],
+                "nodes": [
+                    {"target": node["target"], "html": node["html"]} for node in violation["nodes"]
+                ],
+            }
+            for violation in results["violations"]
+        ]
+
+    return check
+
+
+# --- Speed ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Production hashing is deliberately slow; tests create many users, so use a fast hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
