@@ -86,7 +86,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # The NHS.UK frontend's compiled CSS, JS and assets come from npm (package.json); they are
 # never copied into the repository.
-STATICFILES_DIRS = [("nhsuk", PROJECT_DIR / "node_modules" / "nhsuk-frontend" / "dist")]
+NHSUK_DIST = PROJECT_DIR / "node_modules" / "nhsuk-frontend" / "dist"
+STATICFILES_DIRS = [("nhsuk", NHSUK_DIST)]
+# The NHS.UK stylesheet refers to its icons at /assets/images/... from the site root.
+WHITENOISE_ROOT = NHSUK_DIST / "nhsuk" if (NHSUK_DIST / "nhsuk").is_dir() else None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
