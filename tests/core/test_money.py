@@ -105,3 +105,8 @@ def test_split_equally_differs_by_at_most_a_penny(pence, parts):
     shares = [s.pence for s in split_equally(Money(pence), parts)]
     assert sum(shares) == pence
     assert max(shares) - min(shares) <= 1
+
+
+@given(pence=st.integers(min_value=-10**12, max_value=10**12), parts=st.integers(1, 24))
+def test_split_equally_is_apportion_with_equal_weights(pence, parts):
+    assert split_equally(Money(pence), parts) == apportion(Money(pence), [1] * parts)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import total_ordering
+from math import gcd as _gcd
 
 _AMOUNT_RE = re.compile(r"^\s*(?P<sign>[-+]?)\s*£?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$")
 
@@ -133,19 +134,27 @@ def apportion(amount: Money, weights: Sequence[Weight]) -> list[Money]:
     """
     if not weights:
         raise ValueError("apportion needs at least one weight")
+    # Scale every weight to a whole number so the arithmetic below is exact integer maths.
     fractions = [Fraction(w) for w in weights]
     if any(w < 0 for w in fractions):
         raise ValueError("weights cannot be negative")
-    weight_sum = sum(fractions)
-    if weight_sum == 0:
+    if sum(fractions) == 0:
         raise ValueError("weights cannot all be zero")
     if amount.pence < 0:
         return [-share for share in apportion(-amount, weights)]
-    exact = [Fraction(amount.pence) * w / weight_sum for w in fractions]
-    floors = [int(x) for x in exact]  # x >= 0, so int() is floor
+    scale = 1
+    for w in fractions:
+        scale = scale * w.denominator // _gcd(scale, w.denominator)
+    ints = [int(w * scale) for w in fractions]
+    weight_sum = sum(ints)
+    floors, remainders = [], []
+    for w in ints:
+        quotient, remainder = divmod(amount.pence * w, weight_sum)
+        floors.append(quotient)
+        remainders.append(remainder)
     left_over = amount.pence - sum(floors)
     # indices ordered by largest remainder, earlier index first on ties
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    order = sorted(range(len(ints)), key=lambda i: (-remainders[i], i))
     for i in order[:left_over]:
         floors[i] += 1
     return [Money(p) for p in floors]
@@ -155,4 +164,7 @@ def split_equally(amount: Money, parts: int) -> list[Money]:
     """``amount`` in ``parts`` near-equal shares; the earlier shares take any odd pence."""
     if parts < 1:
         raise ValueError("parts must be at least 1")
-    return apportion(amount, [1] * parts)
+    # Equal weights: the largest-remainder rule gives the odd pence to the earliest shares.
+    sign = -1 if amount.pence < 0 else 1
+    base, odd = divmod(abs(amount.pence), parts)
+    return [Money(sign * (base + (1 if i < odd else 0))) for i in range(parts)]
