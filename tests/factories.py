@@ -28,15 +28,24 @@ def organisation(code: str, name: str, org_type: str, code_system: str) -> Organ
 
 def area(code: str, name: str) -> Area:
     return Area.objects.create(
-        code=code, name=name, kind="hwb", region_code="E12000003",
-        region_name="Yorkshire and The Humber", country_code="E92000001",
-        country_name="England", source="tests",
+        code=code,
+        name=name,
+        kind="hwb",
+        region_code="E12000003",
+        region_name="Yorkshire and The Humber",
+        country_code="E92000001",
+        country_name="England",
+        source="tests",
     )
 
 
 def user(username: str, org: Organisation, *roles: Role) -> User:
-    u = User.objects.create_user(username=username, password=PASSWORD, organisation=org,
-                                 first_name=username.replace("_", " ").title())
+    u = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        organisation=org,
+        first_name=username.replace("_", " ").title(),
+    )
     RoleGrant.objects.bulk_create([RoleGrant(user=u, role=r) for r in roles])
     return u
 
@@ -62,8 +71,12 @@ def agreement_data(**overrides: Any) -> dict[str, Any]:
 
 def populations(code: str, year: int, per_age: int = 100) -> None:
     PopulationEstimate.objects.bulk_create(
-        [PopulationEstimate(geography_code=code, estimate_year=year, age=a, persons=per_age, source="tests")
-         for a in range(91)]
+        [
+            PopulationEstimate(
+                geography_code=code, estimate_year=year, age=a, persons=per_age, source="tests"
+            )
+            for a in range(91)
+        ]
     )
 
 
@@ -74,10 +87,16 @@ class World:
         self.leeds_area = area("E08000035", "Leeds")
         self.kent_area = area("E10000016", "Kent")
         self.council = organisation("E08000035", "Leeds City Council", "council", "gss")
-        self.icb = organisation("QWO", "NHS West Yorkshire Integrated Care Board", "nhs_commissioner", "ods")
-        self.vcs = organisation("LEEDS-VCS", "Leeds Voluntary Sector Partnership", "voluntary", "local")
+        self.icb = organisation(
+            "QWO", "NHS West Yorkshire Integrated Care Board", "nhs_commissioner", "ods"
+        )
+        self.vcs = organisation(
+            "LEEDS-VCS", "Leeds Voluntary Sector Partnership", "voluntary", "local"
+        )
         self.kent = organisation("E10000016", "Kent County Council", "council", "gss")
-        self.kent_icb = organisation("QKS", "NHS Kent and Medway Integrated Care Board", "nhs_commissioner", "ods")
+        self.kent_icb = organisation(
+            "QKS", "NHS Kent and Medway Integrated Care Board", "nhs_commissioner", "ods"
+        )
         self.audit_body = organisation("AUDIT-ONE", "External Audit One", "other", "local")
         self.nhse = organisation("X24", "NHS England", "other", "ods")
         self.finance = user("finance", self.council, Role.FINANCE_OFFICER)
@@ -86,17 +105,41 @@ class World:
         self.viewer = user("viewer", self.icb, Role.VIEWER)
         self.auditor = user("auditor", self.audit_body, Role.AUDITOR)
         self.assurer = user("assurer", self.nhse, Role.NATIONAL_ASSURER)
-        self.outsider = user("outsider", self.kent, Role.FINANCE_OFFICER, Role.SIGNATORY, Role.VIEWER)
+        self.outsider = user(
+            "outsider", self.kent, Role.FINANCE_OFFICER, Role.SIGNATORY, Role.VIEWER
+        )
         self.agreement: Agreement = agreement_services.create_agreement(SYSTEM, agreement_data())
-        self.nhs_min = agreement_services.add_contribution(SYSTEM, self.agreement.pk, {
-            "year": "2024-25", "partner": "QWO", "funding_stream": "nhs_minimum",
-            "mandated": True, "amount": "60000000.00", "frequency": "quarterly",
-        })
-        self.ibcf = agreement_services.add_contribution(SYSTEM, self.agreement.pk, {
-            "year": "2024-25", "partner": "E08000035", "funding_stream": "ibcf",
-            "mandated": True, "amount": "35000000.01", "frequency": "quarterly",
-        })
-        self.kent_agreement: Agreement = agreement_services.create_agreement(SYSTEM, agreement_data(
-            title="Kent Better Care Fund", area="E10000016", partners=["E10000016", "QKS"],
-            host="E10000016", auditors=[],
-        ))
+        self.nhs_min = agreement_services.add_contribution(
+            SYSTEM,
+            self.agreement.pk,
+            {
+                "year": "2024-25",
+                "partner": "QWO",
+                "funding_stream": "nhs_minimum",
+                "mandated": True,
+                "amount": "60000000.00",
+                "frequency": "quarterly",
+            },
+        )
+        self.ibcf = agreement_services.add_contribution(
+            SYSTEM,
+            self.agreement.pk,
+            {
+                "year": "2024-25",
+                "partner": "E08000035",
+                "funding_stream": "ibcf",
+                "mandated": True,
+                "amount": "35000000.01",
+                "frequency": "quarterly",
+            },
+        )
+        self.kent_agreement: Agreement = agreement_services.create_agreement(
+            SYSTEM,
+            agreement_data(
+                title="Kent Better Care Fund",
+                area="E10000016",
+                partners=["E10000016", "QKS"],
+                host="E10000016",
+                auditors=[],
+            ),
+        )

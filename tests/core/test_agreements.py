@@ -14,9 +14,14 @@ from carepool.core.agreements import (
 from carepool.core.risk_share import parse_provisions
 
 BASE = AgreementTerms(
-    title="Pool", area_code="E08000035", arrangement_type=ArrangementType.POOLED_FUND,
-    partner_codes=("E08000035", "QWO"), host_code="E08000035",
-    start_date=date(2024, 4, 1), end_date=date(2027, 3, 31), break_clause_date=date(2025, 3, 31),
+    title="Pool",
+    area_code="E08000035",
+    arrangement_type=ArrangementType.POOLED_FUND,
+    partner_codes=("E08000035", "QWO"),
+    host_code="E08000035",
+    start_date=date(2024, 4, 1),
+    end_date=date(2027, 3, 31),
+    break_clause_date=date(2025, 3, 31),
 )
 
 
@@ -34,7 +39,11 @@ def test_valid_terms_have_no_errors():
         ({"host_code": "E10000016"}, "host", "The host must be one of the partners"),
         ({"break_clause_date": date(2027, 6, 1)}, "break_clause_date", "inside the term"),
         ({"break_clause_date": date(2024, 4, 1)}, "break_clause_date", "inside the term"),
-        ({"end_date": date(2024, 1, 1), "break_clause_date": None}, "end_date", "after the start date"),
+        (
+            {"end_date": date(2024, 1, 1), "break_clause_date": None},
+            "end_date",
+            "after the start date",
+        ),
         ({"partner_codes": ("QWO",), "host_code": "QWO"}, "partners", "at least two partners"),
         ({"partner_codes": ("QWO", "QWO"), "host_code": "QWO"}, "partners", "more than once"),
         ({"title": " "}, "title", "Enter a title"),
@@ -58,12 +67,21 @@ def test_completeness_lists_every_missing_item():
 
 def test_complete_agreement():
     full = replace(
-        BASE, governing_board="HWB", aims="a", outcomes=("o",), functions_covered="f",
-        services_in_scope="s", staff_goods_accommodation="g", charges_to_people="c",
+        BASE,
+        governing_board="HWB",
+        aims="a",
+        outcomes=("o",),
+        functions_covered="f",
+        services_in_scope="s",
+        staff_goods_accommodation="g",
+        charges_to_people="c",
         reporting_frequency=ReportingFrequency.MONTHLY,
         risk_share=parse_provisions([{"kind": "proportional", "applies_to": "both"}]),
-        overspend_protocol="p", exit_terms="e", audit_arrangements="a",
-        variation_procedure="v", review_arrangements="r",
+        overspend_protocol="p",
+        exit_terms="e",
+        audit_arrangements="a",
+        variation_procedure="v",
+        review_arrangements="r",
     )
     report = completeness(full, ["E08000035", "QWO"])
     assert report.complete, report.missing
@@ -79,11 +97,18 @@ def test_pool_only_items_do_not_apply_to_grant_transfers():
 
 
 def test_risk_share_needs_both_directions():
-    one_way = replace(BASE, risk_share=parse_provisions([{"kind": "risk_pool", "applies_to": "overspend", "amount": "500000"}]))
+    one_way = replace(
+        BASE,
+        risk_share=parse_provisions(
+            [{"kind": "risk_pool", "applies_to": "overspend", "amount": "500000"}]
+        ),
+    )
     assert "risk_share" in {i.key for i in completeness(one_way, []).missing}
 
 
 def test_risk_share_partner_must_be_a_partner():
-    terms = replace(BASE, risk_share=parse_provisions([{"kind": "agreed_ratio", "shares": {"X99": "1"}}]))
+    terms = replace(
+        BASE, risk_share=parse_provisions([{"kind": "agreed_ratio", "shares": {"X99": "1"}}])
+    )
     with pytest.raises(Exception, match="'X99' is not a partner"):
         validate_terms(terms).raise_if_any()

@@ -10,8 +10,16 @@ from carepool.core.money import Money, MoneyError, apportion, split_equally, tot
 class TestParsing:
     @pytest.mark.parametrize(
         ("text", "pence"),
-        [("0", 0), ("1", 100), ("1.5", 150), ("1.05", 105), ("£1,234.56", 123456), ("-2.50", -250),
-         (" 10 ", 1000), (".99", 99)],
+        [
+            ("0", 0),
+            ("1", 100),
+            ("1.5", 150),
+            ("1.05", 105),
+            ("£1,234.56", 123456),
+            ("-2.50", -250),
+            (" 10 ", 1000),
+            (".99", 99),
+        ],
     )
     def test_reads_pounds_exactly(self, text, pence):
         assert Money.from_pounds(text).pence == pence
@@ -77,8 +85,10 @@ class TestApportion:
 
 
 @given(
-    pence=st.integers(min_value=-10**13, max_value=10**13),
-    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40).filter(any),
+    pence=st.integers(min_value=-(10**13), max_value=10**13),
+    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=40).filter(
+        any
+    ),
 )
 def test_apportion_conserves_every_penny(pence, weights):
     shares = apportion(Money(pence), weights)
@@ -88,7 +98,9 @@ def test_apportion_conserves_every_penny(pence, weights):
 
 @given(
     pence=st.integers(min_value=0, max_value=10**13),
-    weights=st.lists(st.decimals(min_value=0, max_value=1000, places=3), min_size=1, max_size=20).filter(any),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=1000, places=3), min_size=1, max_size=20
+    ).filter(any),
 )
 def test_apportion_shares_within_a_penny_of_exact(pence, weights):
     shares = apportion(Money(pence), weights)
@@ -100,13 +112,13 @@ def test_apportion_shares_within_a_penny_of_exact(pence, weights):
             assert share.pence == 0
 
 
-@given(pence=st.integers(min_value=-10**12, max_value=10**12), parts=st.integers(1, 24))
+@given(pence=st.integers(min_value=-(10**12), max_value=10**12), parts=st.integers(1, 24))
 def test_split_equally_differs_by_at_most_a_penny(pence, parts):
     shares = [s.pence for s in split_equally(Money(pence), parts)]
     assert sum(shares) == pence
     assert max(shares) - min(shares) <= 1
 
 
-@given(pence=st.integers(min_value=-10**12, max_value=10**12), parts=st.integers(1, 24))
+@given(pence=st.integers(min_value=-(10**12), max_value=10**12), parts=st.integers(1, 24))
 def test_split_equally_is_apportion_with_equal_weights(pence, parts):
     assert split_equally(Money(pence), parts) == apportion(Money(pence), [1] * parts)

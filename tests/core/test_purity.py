@@ -8,7 +8,17 @@ from pathlib import Path
 import carepool.core
 
 CORE = Path(carepool.core.__file__).parent
-FORBIDDEN = {"django", "ninja", "psycopg", "sqlite3", "typer", "rich", "xlrd", "openpyxl", "requests"}
+FORBIDDEN = {
+    "django",
+    "ninja",
+    "psycopg",
+    "sqlite3",
+    "typer",
+    "rich",
+    "xlrd",
+    "openpyxl",
+    "requests",
+}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -40,12 +50,19 @@ def test_importing_core_loads_no_django():
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in {'django', 'psycopg', 'sqlite3', 'ninja'})\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_layer_contracts_hold():
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint)], capture_output=True, text=True, check=False,
-                            cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [str(lint)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -23,14 +23,30 @@ def test_year_without_rules_is_refused_clearly():
 
 
 def test_bad_rules_file_refused_naming_file_and_field():
-    good = {"year": "2024-25", "programme": "BCF", "source": "x",
-            "funding_streams": [{"code": "a", "name": "A", "nature": "mandated", "contributors": ["council"]}]}
-    bad = {**good, "year": "2025-26", "funding_streams": [
-        {"code": "a", "name": "A", "nature": "sometimes", "contributors": ["council"]}]}
+    good = {
+        "year": "2024-25",
+        "programme": "BCF",
+        "source": "x",
+        "funding_streams": [
+            {"code": "a", "name": "A", "nature": "mandated", "contributors": ["council"]}
+        ],
+    }
+    bad = {
+        **good,
+        "year": "2025-26",
+        "funding_streams": [
+            {"code": "a", "name": "A", "nature": "sometimes", "contributors": ["council"]}
+        ],
+    }
     with pytest.raises(ValidationFailed) as exc:
-        parse_rule_book({"bcf/2024-25.toml": good, "bcf/2025-26.toml": bad, "bcf/2026-27.toml": good})
+        parse_rule_book(
+            {"bcf/2024-25.toml": good, "bcf/2025-26.toml": bad, "bcf/2026-27.toml": good}
+        )
     messages = [str(e) for e in exc.value.errors]
-    assert "bcf/2025-26.toml: funding_streams[1].nature: must be mandated, additional or either" in messages
+    assert (
+        "bcf/2025-26.toml: funding_streams[1].nature: must be mandated, additional or either"
+        in messages
+    )
     assert any(m.startswith("bcf/2026-27.toml: year: says 2024-25") for m in messages)
 
 
@@ -57,7 +73,7 @@ def test_codes(org_type, system, code, ok):
 
 
 def test_population_bands():
-    by_age = {a: 10 for a in range(91)}
+    by_age = dict.fromkeys(range(91), 10)
     assert persons_in_band(by_age, 65, None) == 260
     assert persons_in_band(by_age, 0, 17) == 180
     with pytest.raises(ValueError, match="90 and over"):

@@ -29,13 +29,14 @@ def state():
 
 def refused(call, field, fragment, exc_type=ValidationFailed):
     before = state()
-    with pytest.raises(exc_type) as exc:
-        with transaction.atomic():
-            call()
+    with pytest.raises(exc_type) as exc, transaction.atomic():
+        call()
     after = state()
     assert after == before, "a refused write changed something"
     if exc_type is ValidationFailed:
-        assert any(e.field == field and fragment in e.message for e in exc.value.errors), exc.value.errors
+        assert any(e.field == field and fragment in e.message for e in exc.value.errors), (
+            exc.value.errors
+        )
     else:
         assert fragment in str(exc.value)
     return exc.value
@@ -47,108 +48,237 @@ def finance(world):
 
 
 def contribution_data(**overrides):
-    data = {"year": "2024-25", "partner": "E08000035", "funding_stream": "dfg", "mandated": True,
-            "amount": "1000.00", "frequency": "quarterly"}
+    data = {
+        "year": "2024-25",
+        "partner": "E08000035",
+        "funding_stream": "dfg",
+        "mandated": True,
+        "amount": "1000.00",
+        "frequency": "quarterly",
+    }
     data.update(overrides)
     return data
 
 
 class TestRefusals:
     def test_negative_contribution(self, world, finance):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(amount="-5")),
-                "amount", "cannot be negative")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(amount="-5")
+            ),
+            "amount",
+            "cannot be negative",
+        )
 
     def test_non_numeric_contribution(self, world, finance):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(amount="ten pounds")),
-                "amount", "is not an amount of money")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(amount="ten pounds")
+            ),
+            "amount",
+            "is not an amount of money",
+        )
 
     def test_host_not_a_partner(self, world, finance):
-        refused(lambda: services.update_agreement(finance, world.agreement.pk, {"host": "E10000016"}),
-                "host", "The host must be one of the partners")
+        refused(
+            lambda: services.update_agreement(finance, world.agreement.pk, {"host": "E10000016"}),
+            "host",
+            "The host must be one of the partners",
+        )
 
     def test_break_clause_after_end(self, world, finance):
-        refused(lambda: services.update_agreement(finance, world.agreement.pk, {"break_clause_date": "2028-01-01"}),
-                "break_clause_date", "must fall inside the term")
+        refused(
+            lambda: services.update_agreement(
+                finance, world.agreement.pk, {"break_clause_date": "2028-01-01"}
+            ),
+            "break_clause_date",
+            "must fall inside the term",
+        )
 
     def test_unknown_funding_stream(self, world, finance):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(funding_stream="lottery")),
-                "funding_stream", "'lottery' is not a funding stream in 2024-25")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(funding_stream="lottery")
+            ),
+            "funding_stream",
+            "'lottery' is not a funding stream in 2024-25",
+        )
 
     def test_unknown_organisation_code(self, world, finance):
-        refused(lambda: services.update_agreement(finance, world.agreement.pk,
-                                                  {"partners": ["E08000035", "QWO", "LEEDS-VCS", "ZZZ"]}),
-                "partners", "'ZZZ' is not a known organisation code")
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(partner="QKS")),
-                "partner", "'QKS' is not a partner in this agreement")
+        refused(
+            lambda: services.update_agreement(
+                finance, world.agreement.pk, {"partners": ["E08000035", "QWO", "LEEDS-VCS", "ZZZ"]}
+            ),
+            "partners",
+            "'ZZZ' is not a known organisation code",
+        )
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(partner="QKS")
+            ),
+            "partner",
+            "'QKS' is not a partner in this agreement",
+        )
 
     @pytest.mark.parametrize("year", ["2024/25", "2024", "24-25", "2024-26"])
     def test_financial_year_in_wrong_form(self, world, finance, year):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(year=year)),
-                "year", "is not a financial year")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(year=year)
+            ),
+            "year",
+            "is not a financial year",
+        )
 
     def test_edit_by_user_without_role(self, world):
         for user in (world.viewer, world.auditor, world.signatory):
-            refused(lambda u=user: services.update_agreement(Actor(u, Interface.WEB), world.agreement.pk, {"title": "New"}),
-                    None, "finance officer role", exc_type=Forbidden)
-        refused(lambda: services.add_contribution(Actor(world.viewer, Interface.API), world.agreement.pk, contribution_data()),
-                None, "finance officer role", exc_type=Forbidden)
+            refused(
+                lambda u=user: services.update_agreement(
+                    Actor(u, Interface.WEB), world.agreement.pk, {"title": "New"}
+                ),
+                None,
+                "finance officer role",
+                exc_type=Forbidden,
+            )
+        refused(
+            lambda: services.add_contribution(
+                Actor(world.viewer, Interface.API), world.agreement.pk, contribution_data()
+            ),
+            None,
+            "finance officer role",
+            exc_type=Forbidden,
+        )
 
     def test_assurer_reads_but_cannot_edit(self, world):
-        refused(lambda: services.update_agreement(Actor(world.assurer, Interface.WEB), world.agreement.pk, {"title": "x"}),
-                None, "finance officer role", exc_type=Forbidden)
+        refused(
+            lambda: services.update_agreement(
+                Actor(world.assurer, Interface.WEB), world.agreement.pk, {"title": "x"}
+            ),
+            None,
+            "finance officer role",
+            exc_type=Forbidden,
+        )
 
     def test_outsider_gets_not_found_not_forbidden(self, world):
         outsider = Actor(world.outsider, Interface.WEB)
-        refused(lambda: services.update_agreement(outsider, world.agreement.pk, {"title": "x"}), None, "No such agreement", NotFound)
-        refused(lambda: services.add_contribution(outsider, world.agreement.pk, contribution_data()), None, "No such agreement", NotFound)
-        refused(lambda: services.vary_contribution(outsider, world.ibcf.pk, {}), None, "No such contribution", NotFound)
-        refused(lambda: services.approve_agreement(outsider, world.agreement.pk), None, "No such agreement", NotFound)
+        refused(
+            lambda: services.update_agreement(outsider, world.agreement.pk, {"title": "x"}),
+            None,
+            "No such agreement",
+            NotFound,
+        )
+        refused(
+            lambda: services.add_contribution(outsider, world.agreement.pk, contribution_data()),
+            None,
+            "No such agreement",
+            NotFound,
+        )
+        refused(
+            lambda: services.vary_contribution(outsider, world.ibcf.pk, {}),
+            None,
+            "No such contribution",
+            NotFound,
+        )
+        refused(
+            lambda: services.approve_agreement(outsider, world.agreement.pk),
+            None,
+            "No such agreement",
+            NotFound,
+        )
 
     def test_every_problem_reported_at_once(self, world, finance):
-        exc = refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(
-            year="2024", amount="x", partner="NOPE", frequency="weekly")), "year", "not a financial year")
+        exc = refused(
+            lambda: services.add_contribution(
+                finance,
+                world.agreement.pk,
+                contribution_data(year="2024", amount="x", partner="NOPE", frequency="weekly"),
+            ),
+            "year",
+            "not a financial year",
+        )
         assert {e.field for e in exc.errors} >= {"year", "amount", "partner", "frequency"}
 
     def test_removing_a_partner_with_money_refused(self, world, finance):
-        refused(lambda: services.update_agreement(finance, world.agreement.pk, {"partners": ["E08000035", "LEEDS-VCS"]}),
-                "partners", "have contributions recorded")
+        refused(
+            lambda: services.update_agreement(
+                finance, world.agreement.pk, {"partners": ["E08000035", "LEEDS-VCS"]}
+            ),
+            "partners",
+            "have contributions recorded",
+        )
 
     def test_finance_officer_cannot_leave_own_organisation_out(self, world, finance):
-        refused(lambda: services.create_agreement(finance, agreement_data(partners=["QWO", "LEEDS-VCS"], host="QWO")),
-                "partners", "Your organisation (E08000035) must be one of the partners")
+        refused(
+            lambda: services.create_agreement(
+                finance, agreement_data(partners=["QWO", "LEEDS-VCS"], host="QWO")
+            ),
+            "partners",
+            "Your organisation (E08000035) must be one of the partners",
+        )
 
     def test_contribution_outside_the_term(self, world, finance):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(year="2030-31")),
-                "year", "no rules for 2030-31")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(year="2030-31")
+            ),
+            "year",
+            "no rules for 2030-31",
+        )
 
     def test_duplicate_contribution(self, world, finance):
-        refused(lambda: services.add_contribution(finance, world.agreement.pk, contribution_data(funding_stream="ibcf", amount="1")),
-                "funding_stream", "already has a mandated ibcf contribution")
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(funding_stream="ibcf", amount="1")
+            ),
+            "funding_stream",
+            "already has a mandated ibcf contribution",
+        )
 
     def test_variation_below_zero(self, world, finance):
-        refused(lambda: services.vary_contribution(finance, world.ibcf.pk,
-                                                   {"effective_date": "2024-06-01", "change": "-40000000", "reason": "cut"}),
-                "change", "below £0")
+        refused(
+            lambda: services.vary_contribution(
+                finance,
+                world.ibcf.pk,
+                {"effective_date": "2024-06-01", "change": "-40000000", "reason": "cut"},
+            ),
+            "change",
+            "below £0",
+        )
 
     def test_bad_risk_share_json(self, world, finance):
-        refused(lambda: services.update_agreement(finance, world.agreement.pk, {"risk_share": "[{"}),
-                "risk_share", "not valid JSON")
+        refused(
+            lambda: services.update_agreement(finance, world.agreement.pk, {"risk_share": "[{"}),
+            "risk_share",
+            "not valid JSON",
+        )
 
 
 class TestWrites:
     def test_update_is_audited_with_before_and_after(self, world, finance):
         services.update_agreement(finance, world.agreement.pk, {"title": "Leeds BCF 2024-27"})
         event = AuditEvent.objects.filter(object_type="agreement", action="update").get()
-        assert event.changes == {"title": ["Leeds Better Care Fund pooled budget", "Leeds BCF 2024-27"]}
+        assert event.changes == {
+            "title": ["Leeds Better Care Fund pooled budget", "Leeds BCF 2024-27"]
+        }
         assert event.actor == world.finance and event.interface == "web"
         assert event.actor_organisation == "Leeds City Council"
 
     def test_variation_never_overwrites_history(self, world, finance):
-        services.vary_contribution(finance, world.ibcf.pk, {"effective_date": "2024-10-01", "new_amount": "36000000.01", "reason": "Uplift"})
-        services.vary_contribution(finance, world.ibcf.pk, {"effective_date": "2025-01-01", "change": "-500", "reason": "Correction"})
+        services.vary_contribution(
+            finance,
+            world.ibcf.pk,
+            {"effective_date": "2024-10-01", "new_amount": "36000000.01", "reason": "Uplift"},
+        )
+        services.vary_contribution(
+            finance,
+            world.ibcf.pk,
+            {"effective_date": "2025-01-01", "change": "-500", "reason": "Correction"},
+        )
         world.ibcf.refresh_from_db()
         assert world.ibcf.original_amount_pence == 3_500_000_001
-        core = selectors.to_core_contribution(selectors.get_contribution(world.finance, world.ibcf.pk))
+        core = selectors.to_core_contribution(
+            selectors.get_contribution(world.finance, world.ibcf.pk)
+        )
         assert core.amount == Money.from_pounds("35999500.01")
         assert [v.reason for v in core.variations] == ["Uplift", "Correction"]
         schedule = selectors.schedule_of(selectors.get_contribution(world.finance, world.ibcf.pk))
@@ -157,7 +287,10 @@ class TestWrites:
     def test_totals_consistent(self, world):
         summary = selectors.year_summary(world.agreement, FinancialYear(2024))
         assert summary.totals.overall == Money.from_pounds("95000000.01")
-        assert summary.totals.by_partner == {"QWO": Money.from_pounds("60000000"), "E08000035": Money.from_pounds("35000000.01")}
+        assert summary.totals.by_partner == {
+            "QWO": Money.from_pounds("60000000"),
+            "E08000035": Money.from_pounds("35000000.01"),
+        }
 
     def test_changes_withdraw_approvals(self, world, finance):
         services.approve_agreement(Actor(world.signatory, Interface.WEB), world.agreement.pk)
@@ -170,9 +303,19 @@ class TestWrites:
     def test_signatory_approves_once(self, world):
         signatory = Actor(world.signatory, Interface.WEB)
         services.approve_agreement(signatory, world.agreement.pk)
-        refused(lambda: services.approve_agreement(signatory, world.agreement.pk), "agreement", "already approved")
-        refused(lambda: services.approve_agreement(Actor(world.finance, Interface.WEB), world.agreement.pk),
-                None, "signatory role", Forbidden)
+        refused(
+            lambda: services.approve_agreement(signatory, world.agreement.pk),
+            "agreement",
+            "already approved",
+        )
+        refused(
+            lambda: services.approve_agreement(
+                Actor(world.finance, Interface.WEB), world.agreement.pk
+            ),
+            None,
+            "signatory role",
+            Forbidden,
+        )
 
     def test_delete_contribution_without_variations_is_audited(self, world, finance):
         services.delete_contribution(finance, world.nhs_min.pk)
@@ -229,9 +372,12 @@ class TestAuditTrail:
     def test_append_only_in_the_database(self, world):
         count = AuditEvent.objects.count()
         for sql in ("UPDATE audit_auditevent SET summary = 'x'", "DELETE FROM audit_auditevent"):
-            with pytest.raises(Exception, match="append-only"):
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                pytest.raises(Exception, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
         assert AuditEvent.objects.count() == count
 
     def test_world_setup_was_audited_as_system(self, world):

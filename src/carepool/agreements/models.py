@@ -15,7 +15,9 @@ from carepool.core.contributions import InstalmentFrequency
 
 class Agreement(models.Model):
     title = models.CharField(max_length=200)
-    area = models.ForeignKey("organisations.Area", on_delete=models.PROTECT, related_name="agreements")
+    area = models.ForeignKey(
+        "organisations.Area", on_delete=models.PROTECT, related_name="agreements"
+    )
     arrangement_type = models.CharField(
         max_length=40, choices=[(a.value, a.label) for a in ArrangementType]
     )
@@ -71,6 +73,9 @@ class AgreementPartner(models.Model):
             models.UniqueConstraint(fields=["agreement", "organisation"], name="partner_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.agreement}"
+
 
 class Contribution(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="contributions")
@@ -103,7 +108,9 @@ class Contribution(models.Model):
 
 
 class ContributionVariation(models.Model):
-    contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="variations")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.PROTECT, related_name="variations"
+    )
     effective_date = models.DateField()
     change_pence = models.BigIntegerField()
     reason = models.TextField()
@@ -112,6 +119,9 @@ class ContributionVariation(models.Model):
 
     class Meta:
         ordering = ["effective_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.contribution}: change of {self.change_pence}p from {self.effective_date}"
 
 
 class Approval(models.Model):
@@ -124,5 +134,10 @@ class Approval(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "organisation"], name="one_approval_per_partner")
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="one_approval_per_partner"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"Approval of {self.agreement} by {self.organisation}"

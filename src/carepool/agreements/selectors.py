@@ -16,9 +16,22 @@ from carepool.accounts.permissions import PARTNER_READ_ROLES, NotFound, is_activ
 from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
 from carepool.audit.models import AuditEvent
 from carepool.audit.selectors import history_for_agreement
-from carepool.core.agreements import AgreementTerms, CompletenessReport, ArrangementType, ReportingFrequency, completeness
+from carepool.core.agreements import (
+    AgreementTerms,
+    ArrangementType,
+    CompletenessReport,
+    ReportingFrequency,
+    completeness,
+)
 from carepool.core.contributions import Contribution as CoreContribution
-from carepool.core.contributions import ContributionTotals, InstalmentFrequency, Instalment, Variation, instalment_schedule, summarise
+from carepool.core.contributions import (
+    ContributionTotals,
+    Instalment,
+    InstalmentFrequency,
+    Variation,
+    instalment_schedule,
+    summarise,
+)
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import parse_provisions
@@ -72,9 +85,13 @@ def get_contribution(user: User | None, contribution_id: int | str) -> Contribut
         raise NotFound("No such contribution") from None
 
 
-def contributions_of(agreement: Agreement, year: FinancialYear | None = None) -> QuerySet[Contribution]:
+def contributions_of(
+    agreement: Agreement, year: FinancialYear | None = None
+) -> QuerySet[Contribution]:
     qs = agreement.contributions.select_related("partner").prefetch_related(
-        Prefetch("variations", queryset=ContributionVariation.objects.order_by("effective_date", "id"))
+        Prefetch(
+            "variations", queryset=ContributionVariation.objects.order_by("effective_date", "id")
+        )
     )
     if year is not None:
         qs = qs.filter(year=year.label)
@@ -82,7 +99,12 @@ def contributions_of(agreement: Agreement, year: FinancialYear | None = None) ->
 
 
 def partner_organisations(agreement: Agreement) -> list:  # type: ignore[type-arg]
-    return [p.organisation for p in agreement.partnerships.select_related("organisation").order_by("organisation__name")]
+    return [
+        p.organisation
+        for p in agreement.partnerships.select_related("organisation").order_by(
+            "organisation__name"
+        )
+    ]
 
 
 # conversion to the pure core -----------------------------------------------------------
@@ -104,7 +126,9 @@ def to_core_contribution(c: Contribution) -> CoreContribution:
 
 def to_terms(agreement: Agreement) -> AgreementTerms:
     partner_codes = tuple(
-        agreement.partnerships.order_by("organisation__name").values_list("organisation__code", flat=True)
+        agreement.partnerships.order_by("organisation__name").values_list(
+            "organisation__code", flat=True
+        )
     )
     return AgreementTerms(
         title=agreement.title,
@@ -122,7 +146,9 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
         services_in_scope=agreement.services_in_scope,
         staff_goods_accommodation=agreement.staff_goods_accommodation,
         charges_to_people=agreement.charges_to_people,
-        reporting_frequency=ReportingFrequency(agreement.reporting_frequency) if agreement.reporting_frequency else None,
+        reporting_frequency=ReportingFrequency(agreement.reporting_frequency)
+        if agreement.reporting_frequency
+        else None,
         risk_share=parse_provisions(agreement.risk_share),
         overspend_protocol=agreement.overspend_protocol,
         exit_terms=agreement.exit_terms,

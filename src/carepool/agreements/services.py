@@ -27,7 +27,12 @@ from carepool.agreements.selectors import get_agreement, get_contribution, to_co
 from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, diff, record, record_many
 from carepool.core import parse
-from carepool.core.agreements import AgreementTerms, ArrangementType, ReportingFrequency, validate_terms
+from carepool.core.agreements import (
+    AgreementTerms,
+    ArrangementType,
+    ReportingFrequency,
+    validate_terms,
+)
 from carepool.core.contributions import (
     InstalmentFrequency,
     Variation,
@@ -54,8 +59,18 @@ TEXT_FIELDS = (
     "review_arrangements",
 )
 AGREEMENT_FIELDS = (
-    "title", "area", "arrangement_type", "partners", "host", "auditors", "start_date",
-    "end_date", "break_clause_date", "outcomes", "reporting_frequency", "risk_share",
+    "title",
+    "area",
+    "arrangement_type",
+    "partners",
+    "host",
+    "auditors",
+    "start_date",
+    "end_date",
+    "break_clause_date",
+    "outcomes",
+    "reporting_frequency",
+    "risk_share",
     *TEXT_FIELDS,
 )
 
@@ -77,7 +92,9 @@ def _load_contribution(actor: Actor, contribution_id: int | str) -> Contribution
     if actor.user is not None:
         return get_contribution(actor.user, contribution_id)
     try:
-        return Contribution.objects.select_related("agreement", "partner").get(pk=int(contribution_id))
+        return Contribution.objects.select_related("agreement", "partner").get(
+            pk=int(contribution_id)
+        )
     except (Contribution.DoesNotExist, TypeError, ValueError):
         raise NotFound("No such contribution") from None
 
@@ -101,7 +118,9 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def _organisations(codes: tuple[str, ...], field: str, errors: ErrorCollector) -> dict[str, Organisation]:
+def _organisations(
+    codes: tuple[str, ...], field: str, errors: ErrorCollector
+) -> dict[str, Organisation]:
     found = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
     for code in codes:
         if code not in found:
@@ -116,7 +135,9 @@ def _risk_share_input(value: Any) -> Any:
         try:
             return json.loads(value)
         except json.JSONDecodeError as exc:
-            raise ValidationFailed.single("risk_share", f"is not valid JSON: {exc.msg} at character {exc.pos}") from None
+            raise ValidationFailed.single(
+                "risk_share", f"is not valid JSON: {exc.msg} at character {exc.pos}"
+            ) from None
     return value
 
 
@@ -132,30 +153,58 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
             errors.extend(exc)
             return None
 
-    values["title"] = attempt("title", lambda: parse.text(data.get("title"), "title", required=True, max_length=200))
-    arrangement = attempt("arrangement_type", lambda: parse.choice(data.get("arrangement_type"), ArrangementType, "arrangement_type"))
+    values["title"] = attempt(
+        "title", lambda: parse.text(data.get("title"), "title", required=True, max_length=200)
+    )
+    arrangement = attempt(
+        "arrangement_type",
+        lambda: parse.choice(data.get("arrangement_type"), ArrangementType, "arrangement_type"),
+    )
     area_code = str(data.get("area") or "").strip().upper()
     area = Area.objects.filter(code=area_code).first() if area_code else None
     if area is None:
-        errors.add("area", f"'{area_code}' is not a known area code" if area_code else "Choose the area the agreement serves")
-    partner_codes = attempt("partners", lambda: parse.code_list(data.get("partners"), "partners")) or ()
-    auditor_codes = attempt("auditors", lambda: parse.code_list(data.get("auditors"), "auditors")) or ()
+        errors.add(
+            "area",
+            f"'{area_code}' is not a known area code"
+            if area_code
+            else "Choose the area the agreement serves",
+        )
+    partner_codes = (
+        attempt("partners", lambda: parse.code_list(data.get("partners"), "partners")) or ()
+    )
+    auditor_codes = (
+        attempt("auditors", lambda: parse.code_list(data.get("auditors"), "auditors")) or ()
+    )
     host_code = str(data.get("host") or "").strip().upper()
     partners = _organisations(partner_codes, "partners", errors)
     auditors = _organisations(auditor_codes, "auditors", errors)
     host = Organisation.objects.filter(code=host_code).first() if host_code else None
     if host is None:
-        errors.add("host", f"'{host_code}' is not a known organisation code" if host_code else "Choose the host partner")
+        errors.add(
+            "host",
+            f"'{host_code}' is not a known organisation code"
+            if host_code
+            else "Choose the host partner",
+        )
     start = attempt("start_date", lambda: parse.required_day(data.get("start_date"), "start_date"))
     end = attempt("end_date", lambda: parse.required_day(data.get("end_date"), "end_date"))
-    break_clause = attempt("break_clause_date", lambda: parse.day(data.get("break_clause_date"), "break_clause_date", required=False))
+    break_clause = attempt(
+        "break_clause_date",
+        lambda: parse.day(data.get("break_clause_date"), "break_clause_date", required=False),
+    )
     outcomes = attempt("outcomes", lambda: parse.lines(data.get("outcomes"), "outcomes")) or ()
     reporting_raw = data.get("reporting_frequency")
     reporting = None
     if not parse.is_blank(reporting_raw):
-        reporting = attempt("reporting_frequency", lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency"))
+        reporting = attempt(
+            "reporting_frequency",
+            lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency"),
+        )
     texts = {f: attempt(f, lambda f=f: parse.text(data.get(f), f)) or "" for f in TEXT_FIELDS}
-    provisions = attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share")))) or ()
+    provisions = (
+        attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
+        or ()
+    )
     errors.raise_if_any()
 
     terms = AgreementTerms(
@@ -188,17 +237,24 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
     return terms, {"fields": values, "partners": partners, "auditors": auditors}
 
 
-def _require_editor(actor: Actor, agreement: Agreement | None, partner_codes: tuple[str, ...] | None = None) -> None:
+def _require_editor(
+    actor: Actor, agreement: Agreement | None, partner_codes: tuple[str, ...] | None = None
+) -> None:
     """Finance officers of a partner organisation edit; everyone else is refused."""
     user = actor.user
     if user is None:
         return
     require_role(user, Role.FINANCE_OFFICER, "change agreements")
     own_code = user.organisation.code
-    if agreement is not None and not agreement.partnerships.filter(organisation_id=user.organisation_id).exists():
+    if (
+        agreement is not None
+        and not agreement.partnerships.filter(organisation_id=user.organisation_id).exists()
+    ):
         raise Forbidden("Only finance officers of a partner organisation can change this agreement")
     if partner_codes is not None and own_code not in partner_codes:
-        raise ValidationFailed.single("partners", f"Your organisation ({own_code}) must be one of the partners")
+        raise ValidationFailed.single(
+            "partners", f"Your organisation ({own_code}) must be one of the partners"
+        )
 
 
 def _withdraw_approvals(actor: Actor, agreement: Agreement, because: str) -> None:
@@ -209,8 +265,12 @@ def _withdraw_approvals(actor: Actor, agreement: Agreement, because: str) -> Non
         actor,
         [
             Change(
-                Action.WITHDRAW_APPROVAL, "approval", a.pk, f"Approval by {a.organisation.name}",
-                {"approved_by": [a.approved_by.display_name, None]}, agreement.pk,
+                Action.WITHDRAW_APPROVAL,
+                "approval",
+                a.pk,
+                f"Approval by {a.organisation.name}",
+                {"approved_by": [a.approved_by.display_name, None]},
+                agreement.pk,
                 summary=f"Approval withdrawn because {because}",
             )
             for a in approvals
@@ -219,20 +279,28 @@ def _withdraw_approvals(actor: Actor, agreement: Agreement, because: str) -> Non
     agreement.approvals.all().delete()
 
 
-def _set_partners(agreement: Agreement, partners: dict[str, Organisation], auditors: dict[str, Organisation]) -> None:
+def _set_partners(
+    agreement: Agreement, partners: dict[str, Organisation], auditors: dict[str, Organisation]
+) -> None:
     current = set(agreement.partnerships.values_list("organisation__code", flat=True))
     leaving = current - set(partners)
     with_money = set(
-        agreement.contributions.filter(partner__code__in=leaving).values_list("partner__code", flat=True)
+        agreement.contributions.filter(partner__code__in=leaving).values_list(
+            "partner__code", flat=True
+        )
     )
     if with_money:
         raise ValidationFailed.single(
             "partners",
-            "These partners have contributions recorded and cannot be removed: " + ", ".join(sorted(with_money)),
+            "These partners have contributions recorded and cannot be removed: "
+            + ", ".join(sorted(with_money)),
         )
     agreement.partnerships.filter(organisation__code__in=leaving).delete()
     AgreementPartner.objects.bulk_create(
-        [AgreementPartner(agreement=agreement, organisation=partners[c]) for c in sorted(set(partners) - current)]
+        [
+            AgreementPartner(agreement=agreement, organisation=partners[c])
+            for c in sorted(set(partners) - current)
+        ]
     )
     agreement.auditors.set(list(auditors.values()))
 
@@ -245,8 +313,17 @@ def create_agreement(actor: Actor, data: Mapping[str, Any]) -> Agreement:
     _require_editor(actor, None, terms.partner_codes)
     agreement = Agreement.objects.create(**cleaned["fields"])
     _set_partners(agreement, cleaned["partners"], cleaned["auditors"])
-    record(actor, Change(Action.CREATE, "agreement", agreement.pk, agreement.title,
-                         diff({}, agreement_snapshot(agreement)), agreement.pk))
+    record(
+        actor,
+        Change(
+            Action.CREATE,
+            "agreement",
+            agreement.pk,
+            agreement.title,
+            diff({}, agreement_snapshot(agreement)),
+            agreement.pk,
+        ),
+    )
     return agreement
 
 
@@ -268,7 +345,12 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     _set_partners(agreement, cleaned["partners"], cleaned["auditors"])
     changes = diff(before, agreement_snapshot(agreement))
     if changes:
-        record(actor, Change(Action.UPDATE, "agreement", agreement.pk, agreement.title, changes, agreement.pk))
+        record(
+            actor,
+            Change(
+                Action.UPDATE, "agreement", agreement.pk, agreement.title, changes, agreement.pk
+            ),
+        )
         _withdraw_approvals(actor, agreement, "the agreement's terms changed")
     return agreement
 
@@ -278,7 +360,9 @@ def delete_agreement(actor: Actor, agreement_id: int | str) -> None:
     agreement = _load_agreement(actor, agreement_id)
     _require_editor(actor, agreement)
     if agreement.contributions.exists():
-        raise ValidationFailed.single("agreement", "An agreement with contributions cannot be deleted")
+        raise ValidationFailed.single(
+            "agreement", "An agreement with contributions cannot be deleted"
+        )
     before = agreement_snapshot(agreement)
     pk = agreement.pk
     _withdraw_approvals(actor, agreement, "the agreement was deleted")
@@ -299,11 +383,24 @@ def approve_agreement(actor: Actor, agreement_id: int | str) -> Approval:
     if not agreement.partnerships.filter(organisation_id=user.organisation_id).exists():
         raise Forbidden("Only a signatory of a partner organisation can approve this agreement")
     if agreement.approvals.filter(organisation_id=user.organisation_id).exists():
-        raise ValidationFailed.single("agreement", f"{user.organisation.name} has already approved this agreement")
-    approval = Approval.objects.create(agreement=agreement, organisation=user.organisation, approved_by=user)
-    record(actor, Change(Action.APPROVE, "approval", approval.pk, f"Approval by {user.organisation.name}",
-                         {"approved_by": [None, user.display_name]}, agreement.pk,
-                         summary=f"{user.organisation.name} approved the agreement"))
+        raise ValidationFailed.single(
+            "agreement", f"{user.organisation.name} has already approved this agreement"
+        )
+    approval = Approval.objects.create(
+        agreement=agreement, organisation=user.organisation, approved_by=user
+    )
+    record(
+        actor,
+        Change(
+            Action.APPROVE,
+            "approval",
+            approval.pk,
+            f"Approval by {user.organisation.name}",
+            {"approved_by": [None, user.display_name]},
+            agreement.pk,
+            summary=f"{user.organisation.name} approved the agreement",
+        ),
+    )
     return approval
 
 
@@ -322,7 +419,9 @@ def contribution_snapshot(c: Contribution) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_contribution(actor: Actor, agreement_id: int | str, data: Mapping[str, Any]) -> Contribution:
+def add_contribution(
+    actor: Actor, agreement_id: int | str, data: Mapping[str, Any]
+) -> Contribution:
     agreement = _load_agreement(actor, agreement_id)
     _require_editor(actor, agreement)
     errors = ErrorCollector()
@@ -337,21 +436,33 @@ def add_contribution(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     year = attempt(lambda: parse.year(data.get("year")))
     amount = attempt(lambda: parse.money(data.get("amount"), "amount"))
     mandated = attempt(lambda: parse.boolean(data.get("mandated"), "mandated"))
-    frequency = attempt(lambda: parse.choice(data.get("frequency") or "quarterly", InstalmentFrequency, "frequency"))
+    frequency = attempt(
+        lambda: parse.choice(data.get("frequency") or "quarterly", InstalmentFrequency, "frequency")
+    )
     stream_code = str(data.get("funding_stream") or "").strip()
     if not stream_code:
         errors.add("funding_stream", "Choose the funding stream")
     partner_code = str(data.get("partner") or "").strip().upper()
     partner = agreement.partners.filter(code=partner_code).first()
     if partner is None:
-        errors.add("partner", f"'{partner_code}' is not a partner in this agreement" if partner_code else "Choose the partner")
+        errors.add(
+            "partner",
+            f"'{partner_code}' is not a partner in this agreement"
+            if partner_code
+            else "Choose the partner",
+        )
     rules = attempt(lambda: load_rules().for_year(year)) if year else None
     if year and (year.end < agreement.start_date or year.start > agreement.end_date):
-        errors.add("year", f"{year.label} is outside the agreement's term ({agreement.start_date} to {agreement.end_date})")
+        errors.add(
+            "year",
+            f"{year.label} is outside the agreement's term ({agreement.start_date} to {agreement.end_date})",
+        )
     if rules and partner and stream_code and amount is not None and mandated is not None:
         attempt(lambda: validate_contribution(rules, partner.type, stream_code, mandated, amount))
     errors.raise_if_any()
-    if agreement.contributions.filter(year=year.label, partner=partner, stream_code=stream_code, mandated=mandated).exists():
+    if agreement.contributions.filter(
+        year=year.label, partner=partner, stream_code=stream_code, mandated=mandated
+    ).exists():
         raise ValidationFailed.single(
             "funding_stream",
             f"{partner.name} already has a {'mandated' if mandated else 'additional'} {stream_code} "
@@ -360,19 +471,37 @@ def add_contribution(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
-                agreement=agreement, year=year.label, partner=partner, stream_code=stream_code,
-                mandated=mandated, original_amount_pence=amount.pence, frequency=frequency.value,
+                agreement=agreement,
+                year=year.label,
+                partner=partner,
+                stream_code=stream_code,
+                mandated=mandated,
+                original_amount_pence=amount.pence,
+                frequency=frequency.value,
             )
     except IntegrityError:  # a concurrent duplicate slipped past the check above
-        raise ValidationFailed.single("funding_stream", "This contribution has just been recorded by someone else") from None
-    record(actor, Change(Action.CREATE, "contribution", contribution.pk, str(contribution),
-                         diff({}, contribution_snapshot(contribution)), agreement.pk))
+        raise ValidationFailed.single(
+            "funding_stream", "This contribution has just been recorded by someone else"
+        ) from None
+    record(
+        actor,
+        Change(
+            Action.CREATE,
+            "contribution",
+            contribution.pk,
+            str(contribution),
+            diff({}, contribution_snapshot(contribution)),
+            agreement.pk,
+        ),
+    )
     _withdraw_approvals(actor, agreement, "a contribution was added")
     return contribution
 
 
 @transaction.atomic
-def update_contribution(actor: Actor, contribution_id: int | str, data: Mapping[str, Any]) -> Contribution:
+def update_contribution(
+    actor: Actor, contribution_id: int | str, data: Mapping[str, Any]
+) -> Contribution:
     """Only the instalment frequency is edited in place; amounts change through variations."""
     contribution = _load_contribution(actor, contribution_id)
     _require_editor(actor, contribution.agreement)
@@ -385,16 +514,30 @@ def update_contribution(actor: Actor, contribution_id: int | str, data: Mapping[
                 else "cannot be edited once recorded",
             )
     before = contribution_snapshot(contribution)
-    contribution.frequency = parse.choice(data.get("frequency"), InstalmentFrequency, "frequency").value
+    contribution.frequency = parse.choice(
+        data.get("frequency"), InstalmentFrequency, "frequency"
+    ).value
     contribution.save(update_fields=["frequency"])
     changes = diff(before, contribution_snapshot(contribution))
     if changes:
-        record(actor, Change(Action.UPDATE, "contribution", contribution.pk, str(contribution), changes, contribution.agreement_id))
+        record(
+            actor,
+            Change(
+                Action.UPDATE,
+                "contribution",
+                contribution.pk,
+                str(contribution),
+                changes,
+                contribution.agreement_id,
+            ),
+        )
     return contribution
 
 
 @transaction.atomic
-def vary_contribution(actor: Actor, contribution_id: int | str, data: Mapping[str, Any]) -> ContributionVariation:
+def vary_contribution(
+    actor: Actor, contribution_id: int | str, data: Mapping[str, Any]
+) -> ContributionVariation:
     """Record a change to a contribution from a date. Give ``change`` (+/- pounds) or ``new_amount``."""
     contribution = _load_contribution(actor, contribution_id)
     _require_editor(actor, contribution.agreement)
@@ -432,16 +575,28 @@ def vary_contribution(actor: Actor, contribution_id: int | str, data: Mapping[st
         errors.add("reason", "Give the reason for the variation")
     errors.raise_if_any()
     variation = ContributionVariation.objects.create(
-        contribution=contribution, effective_date=effective, change_pence=change.pence,
-        reason=reason, created_by=actor.user,
+        contribution=contribution,
+        effective_date=effective,
+        change_pence=change.pence,
+        reason=reason,
+        created_by=actor.user,
     )
-    record(actor, Change(
-        Action.CREATE, "contribution_variation", variation.pk, f"Variation to {contribution}",
-        {"amount": [core.amount.plain(), (core.amount + change).plain()], "effective_date": [None, effective.isoformat()],
-         "reason": [None, reason]},
-        contribution.agreement_id,
-        summary=f"{contribution} varied by {change} from {effective:%d %B %Y}",
-    ))
+    record(
+        actor,
+        Change(
+            Action.CREATE,
+            "contribution_variation",
+            variation.pk,
+            f"Variation to {contribution}",
+            {
+                "amount": [core.amount.plain(), (core.amount + change).plain()],
+                "effective_date": [None, effective.isoformat()],
+                "reason": [None, reason],
+            },
+            contribution.agreement_id,
+            summary=f"{contribution} varied by {change} from {effective:%d %B %Y}",
+        ),
+    )
     _withdraw_approvals(actor, contribution.agreement, "a contribution was varied")
     return variation
 
@@ -453,7 +608,8 @@ def delete_contribution(actor: Actor, contribution_id: int | str) -> None:
     _require_editor(actor, agreement)
     if contribution.variations.exists():
         raise ValidationFailed.single(
-            "contribution", "A contribution with variations keeps its history; vary it to £0 instead of deleting it"
+            "contribution",
+            "A contribution with variations keeps its history; vary it to £0 instead of deleting it",
         )
     before = contribution_snapshot(contribution)
     pk, label = contribution.pk, str(contribution)

@@ -28,7 +28,9 @@ class Actor:
 
     @property
     def name(self) -> str:
-        return self.user.display_name if self.user is not None else f"system ({self.interface.label})"
+        return (
+            self.user.display_name if self.user is not None else f"system ({self.interface.label})"
+        )
 
     @classmethod
     def system(cls, interface: Interface = Interface.SYSTEM) -> Actor:

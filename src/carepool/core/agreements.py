@@ -57,7 +57,9 @@ class ReportingFrequency(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"monthly": "Monthly", "six_weekly": "Every six weeks", "quarterly": "Quarterly"}[self.value]
+        return {"monthly": "Monthly", "six_weekly": "Every six weeks", "quarterly": "Quarterly"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,10 @@ def validate_terms(terms: AgreementTerms, errors: ErrorCollector | None = None) 
     if terms.break_clause_date is not None and not (
         terms.start_date < terms.break_clause_date < terms.end_date
     ):
-        errors.add("break_clause_date", "The break clause must fall inside the term, after the start date and before the end date")
+        errors.add(
+            "break_clause_date",
+            "The break clause must fall inside the term, after the start date and before the end date",
+        )
     for i, outcome in enumerate(terms.outcomes, start=1):
         if not outcome.strip():
             errors.add(f"outcomes[{i}]", "An outcome cannot be blank")
@@ -146,55 +151,171 @@ class CompletenessReport:
 
 def _covers_both_directions(provisions: Collection[RiskShareProvision]) -> bool:
     directions = {p.applies_to for p in provisions}
-    return VarianceDirection.BOTH in directions or {
-        VarianceDirection.OVERSPEND,
-        VarianceDirection.UNDERSPEND,
-    } <= directions
+    return (
+        VarianceDirection.BOTH in directions
+        or {
+            VarianceDirection.OVERSPEND,
+            VarianceDirection.UNDERSPEND,
+        }
+        <= directions
+    )
 
 
 _Check = Callable[[AgreementTerms, frozenset[str]], bool]
 
 _CHECKLIST: tuple[tuple[CompletenessItem, _Check], ...] = (
-    (CompletenessItem("aims", "Shared aims", "Regulation 7: the aims and outcomes of the arrangement", False),
-     lambda t, _c: bool(t.aims.strip())),
-    (CompletenessItem("outcomes", "Measurable outcomes", "Regulation 7: outcomes the partners will measure", False),
-     lambda t, _c: bool(t.outcomes)),
-    (CompletenessItem("partners_and_host", "Partners and host", "The host holds the fund and produces partners' statements", False),
-     lambda t, _c: len(set(t.partner_codes)) >= 2 and t.host_code in t.partner_codes),
-    (CompletenessItem("contributions", "Each partner's contribution", "Regulation 7: each partner's contribution and how it may be varied", True),
-     lambda t, c: bool(t.partner_codes) and set(t.partner_codes) <= c),
-    (CompletenessItem("functions", "NHS and health-related functions covered", "Regulation 7: the functions the arrangement covers", False),
-     lambda t, _c: bool(t.functions_covered.strip())),
-    (CompletenessItem("services", "People and services in scope", "Regulation 7: the people and services covered", False),
-     lambda t, _c: bool(t.services_in_scope.strip())),
-    (CompletenessItem("staff_goods_accommodation", "Staff, goods and accommodation", "Regulation 7: staff, goods and accommodation provided", False),
-     lambda t, _c: bool(t.staff_goods_accommodation.strip())),
-    (CompletenessItem("governance", "Governance: the governing board", "Which board decides what, and its delegations", False),
-     lambda t, _c: bool(t.governing_board.strip())),
-    (CompletenessItem("reporting", "Accountability and reporting", "How often the pool manager reports (monthly, six-weekly or quarterly)", False),
-     lambda t, _c: t.reporting_frequency is not None),
-    (CompletenessItem("risk_share", "Risk share for overspends and underspends", "How overspends and underspends are split between partners", True),
-     lambda t, _c: _covers_both_directions(t.risk_share)),
-    (CompletenessItem("overspend_protocol", "Overspend protocol", "What happens when an overspend is forecast", True),
-     lambda t, _c: bool(t.overspend_protocol.strip())),
-    (CompletenessItem("charges", "Charges to people for social care", "How charges to people are treated", False),
-     lambda t, _c: bool(t.charges_to_people.strip())),
-    (CompletenessItem("audit", "Audit arrangements", "The host is responsible for the fund's accounts and audit", False),
-     lambda t, _c: bool(t.audit_arrangements.strip())),
-    (CompletenessItem("term", "Duration and break clause", "Regulation 7: duration of the arrangement", False),
-     lambda t, _c: t.end_date > t.start_date),
-    (CompletenessItem("review", "Review arrangements", "Regulation 7: how the arrangement is reviewed", False),
-     lambda t, _c: bool(t.review_arrangements.strip())),
-    (CompletenessItem("variation", "Variation procedure", "Regulation 7: how the agreement and contributions may be varied", False),
-     lambda t, _c: bool(t.variation_procedure.strip())),
-    (CompletenessItem("exit", "Exit and termination", "How remaining money and liabilities are divided on exit", False),
-     lambda t, _c: bool(t.exit_terms.strip())),
+    (
+        CompletenessItem(
+            "aims", "Shared aims", "Regulation 7: the aims and outcomes of the arrangement", False
+        ),
+        lambda t, _c: bool(t.aims.strip()),
+    ),
+    (
+        CompletenessItem(
+            "outcomes",
+            "Measurable outcomes",
+            "Regulation 7: outcomes the partners will measure",
+            False,
+        ),
+        lambda t, _c: bool(t.outcomes),
+    ),
+    (
+        CompletenessItem(
+            "partners_and_host",
+            "Partners and host",
+            "The host holds the fund and produces partners' statements",
+            False,
+        ),
+        lambda t, _c: len(set(t.partner_codes)) >= 2 and t.host_code in t.partner_codes,
+    ),
+    (
+        CompletenessItem(
+            "contributions",
+            "Each partner's contribution",
+            "Regulation 7: each partner's contribution and how it may be varied",
+            True,
+        ),
+        lambda t, c: bool(t.partner_codes) and set(t.partner_codes) <= c,
+    ),
+    (
+        CompletenessItem(
+            "functions",
+            "NHS and health-related functions covered",
+            "Regulation 7: the functions the arrangement covers",
+            False,
+        ),
+        lambda t, _c: bool(t.functions_covered.strip()),
+    ),
+    (
+        CompletenessItem(
+            "services",
+            "People and services in scope",
+            "Regulation 7: the people and services covered",
+            False,
+        ),
+        lambda t, _c: bool(t.services_in_scope.strip()),
+    ),
+    (
+        CompletenessItem(
+            "staff_goods_accommodation",
+            "Staff, goods and accommodation",
+            "Regulation 7: staff, goods and accommodation provided",
+            False,
+        ),
+        lambda t, _c: bool(t.staff_goods_accommodation.strip()),
+    ),
+    (
+        CompletenessItem(
+            "governance",
+            "Governance: the governing board",
+            "Which board decides what, and its delegations",
+            False,
+        ),
+        lambda t, _c: bool(t.governing_board.strip()),
+    ),
+    (
+        CompletenessItem(
+            "reporting",
+            "Accountability and reporting",
+            "How often the pool manager reports (monthly, six-weekly or quarterly)",
+            False,
+        ),
+        lambda t, _c: t.reporting_frequency is not None,
+    ),
+    (
+        CompletenessItem(
+            "risk_share",
+            "Risk share for overspends and underspends",
+            "How overspends and underspends are split between partners",
+            True,
+        ),
+        lambda t, _c: _covers_both_directions(t.risk_share),
+    ),
+    (
+        CompletenessItem(
+            "overspend_protocol",
+            "Overspend protocol",
+            "What happens when an overspend is forecast",
+            True,
+        ),
+        lambda t, _c: bool(t.overspend_protocol.strip()),
+    ),
+    (
+        CompletenessItem(
+            "charges",
+            "Charges to people for social care",
+            "How charges to people are treated",
+            False,
+        ),
+        lambda t, _c: bool(t.charges_to_people.strip()),
+    ),
+    (
+        CompletenessItem(
+            "audit",
+            "Audit arrangements",
+            "The host is responsible for the fund's accounts and audit",
+            False,
+        ),
+        lambda t, _c: bool(t.audit_arrangements.strip()),
+    ),
+    (
+        CompletenessItem(
+            "term", "Duration and break clause", "Regulation 7: duration of the arrangement", False
+        ),
+        lambda t, _c: t.end_date > t.start_date,
+    ),
+    (
+        CompletenessItem(
+            "review", "Review arrangements", "Regulation 7: how the arrangement is reviewed", False
+        ),
+        lambda t, _c: bool(t.review_arrangements.strip()),
+    ),
+    (
+        CompletenessItem(
+            "variation",
+            "Variation procedure",
+            "Regulation 7: how the agreement and contributions may be varied",
+            False,
+        ),
+        lambda t, _c: bool(t.variation_procedure.strip()),
+    ),
+    (
+        CompletenessItem(
+            "exit",
+            "Exit and termination",
+            "How remaining money and liabilities are divided on exit",
+            False,
+        ),
+        lambda t, _c: bool(t.exit_terms.strip()),
+    ),
 )
 
 CHECKLIST_ITEMS: tuple[CompletenessItem, ...] = tuple(item for item, _ in _CHECKLIST)
 
 
-def completeness(terms: AgreementTerms, contributing_partner_codes: Collection[str]) -> CompletenessReport:
+def completeness(
+    terms: AgreementTerms, contributing_partner_codes: Collection[str]
+) -> CompletenessReport:
     """Which items a complete agreement must state are present, missing or not applicable.
 
     ``contributing_partner_codes``: partners with at least one contribution recorded.

@@ -33,7 +33,7 @@ class InstalmentFrequency(StrEnum):
     MONTHLY = "monthly"
 
     @property
-    def count(self) -> int:
+    def instalments_per_year(self) -> int:
         return {"annual": 1, "half_yearly": 2, "quarterly": 4, "monthly": 12}[self.value]
 
     @property
@@ -46,7 +46,7 @@ class InstalmentFrequency(StrEnum):
         }[self.value]
 
     def due_dates(self, year: FinancialYear) -> tuple[date, ...]:
-        step = 12 // self.count
+        step = 12 // self.instalments_per_year
         return tuple(year.periods[i].start for i in range(0, 12, step))
 
 
@@ -92,7 +92,9 @@ def instalment_schedule(contribution: Contribution) -> tuple[Instalment, ...]:
     for variation in sorted(contribution.variations, key=lambda v: v.effective_date):
         remaining = [d for d in dues if d >= variation.effective_date]
         if remaining:
-            for d, share in zip(remaining, split_equally(variation.change, len(remaining)), strict=True):
+            for d, share in zip(
+                remaining, split_equally(variation.change, len(remaining)), strict=True
+            ):
                 amounts[d] += share
         else:
             adjustments[variation.effective_date] = (
@@ -149,13 +151,19 @@ def validate_variation(contribution: Contribution, variation: Variation) -> None
     if not variation.change:
         errors.add("change", "A variation must change the amount")
     varied = Contribution(
-        contribution.year, contribution.partner_code, contribution.stream_code,
-        contribution.mandated, contribution.original_amount, contribution.frequency,
+        contribution.year,
+        contribution.partner_code,
+        contribution.stream_code,
+        contribution.mandated,
+        contribution.original_amount,
+        contribution.frequency,
         (*contribution.variations, variation),
     )
     checkpoints = sorted({v.effective_date for v in varied.variations})
     if any(varied.amount_at(d).is_negative for d in checkpoints):
-        errors.add("change", f"This would take the contribution below £0 (it is {contribution.amount} now)")
+        errors.add(
+            "change", f"This would take the contribution below £0 (it is {contribution.amount} now)"
+        )
     errors.raise_if_any()
 
 
@@ -181,4 +189,6 @@ def summarise(contributions: Iterable[Contribution]) -> ContributionTotals:
             mandated += amount
         else:
             additional += amount
-    return ContributionTotals(dict(by_partner), dict(by_stream), mandated, additional, mandated + additional)
+    return ContributionTotals(
+        dict(by_partner), dict(by_stream), mandated, additional, mandated + additional
+    )

@@ -35,8 +35,7 @@ class ValidationFailed(Exception):
     def prefixed(self, prefix: str) -> ValidationFailed:
         """The same errors with their field names placed under ``prefix`` (e.g. a row)."""
         return ValidationFailed(
-            FieldError(f"{prefix}.{e.field}" if e.field else prefix, e.message)
-            for e in self.errors
+            FieldError(f"{prefix}.{e.field}" if e.field else prefix, e.message) for e in self.errors
         )
 
     def as_dict(self) -> dict[str, list[str]]:

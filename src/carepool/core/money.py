@@ -22,7 +22,9 @@ from fractions import Fraction
 from functools import total_ordering
 from math import gcd as _gcd
 
-_AMOUNT_RE = re.compile(r"^\s*(?P<sign>[-+]?)\s*£?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$")
+_AMOUNT_RE = re.compile(
+    r"^\s*(?P<sign>[-+]?)\s*£?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$"
+)
 
 
 class MoneyError(ValueError):
@@ -146,10 +148,11 @@ def apportion(amount: Money, weights: Sequence[Weight]) -> list[Money]:
     for w in fractions:
         scale = scale * w.denominator // _gcd(scale, w.denominator)
     ints = [int(w * scale) for w in fractions]
-    weight_sum = sum(ints)
-    floors, remainders = [], []
-    for w in ints:
-        quotient, remainder = divmod(amount.pence * w, weight_sum)
+    weight_sum: int = sum(ints)
+    floors: list[int] = []
+    remainders: list[int] = []
+    for weight in ints:
+        quotient, remainder = divmod(amount.pence * weight, weight_sum)
         floors.append(quotient)
         remainders.append(remainder)
     left_over = amount.pence - sum(floors)

@@ -52,10 +52,22 @@ class CodeSystem(StrEnum):
 
 
 _CODE_PATTERNS: dict[CodeSystem, tuple[re.Pattern[str], str]] = {
-    CodeSystem.ODS: (re.compile(r"^[A-Z0-9]{3,6}$"), "3 to 6 capital letters or digits, like QWO or RR8"),
-    CodeSystem.GSS: (re.compile(r"^[EWSN][0-9]{8}$"), "a letter E, W, S or N and 8 digits, like E08000035"),
-    CodeSystem.CHARITY: (re.compile(r"^(SC)?[0-9]{6,8}(-[0-9]+)?$"), "6 to 8 digits, like 1104163, or SC and digits in Scotland"),
-    CodeSystem.LOCAL: (re.compile(r"^[A-Z0-9][A-Z0-9-]{1,29}$"), "2 to 30 capital letters, digits or hyphens"),
+    CodeSystem.ODS: (
+        re.compile(r"^[A-Z0-9]{3,6}$"),
+        "3 to 6 capital letters or digits, like QWO or RR8",
+    ),
+    CodeSystem.GSS: (
+        re.compile(r"^[EWSN][0-9]{8}$"),
+        "a letter E, W, S or N and 8 digits, like E08000035",
+    ),
+    CodeSystem.CHARITY: (
+        re.compile(r"^(SC)?[0-9]{6,8}(-[0-9]+)?$"),
+        "6 to 8 digits, like 1104163, or SC and digits in Scotland",
+    ),
+    CodeSystem.LOCAL: (
+        re.compile(r"^[A-Z0-9][A-Z0-9-]{1,29}$"),
+        "2 to 30 capital letters, digits or hyphens",
+    ),
 }
 
 # Which code systems each type of body is identified by. Councils carry ONS codes, NHS
@@ -92,7 +104,9 @@ def validate_code(org_type: OrganisationType, system: CodeSystem, code: str) -> 
         )
     pattern, shape = _CODE_PATTERNS[system]
     if not pattern.match(code):
-        raise ValidationFailed.single("code", f"'{code}' is not a valid {system.label}: expected {shape}")
+        raise ValidationFailed.single(
+            "code", f"'{code}' is not a valid {system.label}: expected {shape}"
+        )
     prefixes = _COUNCIL_GSS_PREFIXES.get(org_type)
     if prefixes and not code.startswith(prefixes):
         raise ValidationFailed.single(

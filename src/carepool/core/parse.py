@@ -27,16 +27,14 @@ def is_blank(value: Any) -> bool:
 
 
 def text(value: Any, field: str, *, required: bool = False, max_length: int | None = None) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         raise ValidationFailed.single(field, "must be text")
-    value = value.strip()
-    if required and not value:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
         raise ValidationFailed.single(field, "is required")
-    if max_length is not None and len(value) > max_length:
+    if max_length is not None and len(cleaned) > max_length:
         raise ValidationFailed.single(field, f"must be {max_length} characters or fewer")
-    return value
+    return cleaned
 
 
 def money(value: Any, field: str, *, allow_negative: bool = False) -> Money:
@@ -50,7 +48,9 @@ def money(value: Any, field: str, *, allow_negative: bool = False) -> Money:
     try:
         amount = Money.from_pounds(value if isinstance(value, (int, Decimal)) else str(value))
     except MoneyError as exc:
-        raise ValidationFailed.single(field, f"{exc}; enter pounds and pence, like 1250000.00") from None
+        raise ValidationFailed.single(
+            field, f"{exc}; enter pounds and pence, like 1250000.00"
+        ) from None
     if amount.is_negative and not allow_negative:
         raise ValidationFailed.single(field, "cannot be negative")
     return amount
@@ -66,7 +66,9 @@ def day(value: Any, field: str, *, required: bool = True) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationFailed.single(field, f"'{value}' is not a date; write it like 2024-04-01") from None
+        raise ValidationFailed.single(
+            field, f"'{value}' is not a date; write it like 2024-04-01"
+        ) from None
 
 
 def required_day(value: Any, field: str) -> date:
@@ -80,7 +82,9 @@ def choice(value: Any, enum: type[E], field: str) -> E:
         return enum(str(value).strip())
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise ValidationFailed.single(field, f"'{value}' is not allowed; use one of: {allowed}") from None
+        raise ValidationFailed.single(
+            field, f"'{value}' is not allowed; use one of: {allowed}"
+        ) from None
 
 
 def year(value: Any, field: str = "year") -> FinancialYear:

@@ -10,8 +10,18 @@ from functools import total_ordering
 _YEAR_RE = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})$")
 
 MONTH_NAMES = (
-    "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "January", "February", "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
 )
 
 
@@ -94,7 +104,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if not 1 <= self.number <= 12:
-            raise PeriodError(f"period {self.number} does not exist; periods run 1 (April) to 12 (March)")
+            raise PeriodError(
+                f"period {self.number} does not exist; periods run 1 (April) to 12 (March)"
+            )
 
     @classmethod
     def containing(cls, day: date) -> Period:

@@ -75,7 +75,6 @@ PROVISION_LABELS = {
 _DIRECTIONS: dict[ProvisionKind, frozenset[VarianceDirection]] = {
     ProvisionKind.RISK_POOL: frozenset({VarianceDirection.OVERSPEND}),
     ProvisionKind.ORDER_OF_APPLICATION: frozenset({VarianceDirection.OVERSPEND}),
-    ProvisionKind.TIERED: frozenset({VarianceDirection.OVERSPEND, VarianceDirection.UNDERSPEND}),
     ProvisionKind.CARRY_FORWARD: frozenset({VarianceDirection.UNDERSPEND}),
     ProvisionKind.RETURN_PRO_RATA: frozenset({VarianceDirection.UNDERSPEND}),
 }
@@ -154,7 +153,9 @@ def _shares_to_dict(shares: Sequence[PartnerShare]) -> dict[str, str]:
 # parsing ------------------------------------------------------------------------------
 
 
-def _money(value: Any, field_name: str, errors: ErrorCollector, *, positive: bool = True) -> Money | None:
+def _money(
+    value: Any, field_name: str, errors: ErrorCollector, *, positive: bool = True
+) -> Money | None:
     try:
         money = Money.from_pounds(value if isinstance(value, (str, Decimal)) else str(value))
     except MoneyError as exc:
@@ -180,7 +181,9 @@ def _percent(value: Any, field_name: str, errors: ErrorCollector) -> Decimal | N
 
 def _shares(value: Any, field_name: str, errors: ErrorCollector) -> tuple[PartnerShare, ...]:
     if not isinstance(value, Mapping) or not value:
-        errors.add(field_name, "must give each partner's share, e.g. {\"E08000035\": \"60\", \"QWO\": \"40\"}")
+        errors.add(
+            field_name, 'must give each partner\'s share, e.g. {"E08000035": "60", "QWO": "40"}'
+        )
         return ()
     shares: list[PartnerShare] = []
     for code, weight in value.items():
@@ -198,25 +201,30 @@ def _shares(value: Any, field_name: str, errors: ErrorCollector) -> tuple[Partne
     return tuple(shares)
 
 
-def parse_provision(raw: Mapping[str, Any], errors: ErrorCollector, prefix: str) -> RiskShareProvision | None:
+def parse_provision(
+    raw: Mapping[str, Any], errors: ErrorCollector, prefix: str
+) -> RiskShareProvision | None:
     def f(name: str) -> str:
         return f"{prefix}.{name}"
 
     try:
-        kind = ProvisionKind(raw.get("kind"))
+        kind = ProvisionKind(str(raw.get("kind")))
     except ValueError:
         errors.add(f("kind"), "must be one of: " + ", ".join(k.value for k in ProvisionKind))
         return None
+    allowed = _DIRECTIONS.get(kind)
+    # A kind that can only apply one way needs no direction spelled out.
+    default = next(iter(allowed)).value if allowed and len(allowed) == 1 else "both"
     try:
-        applies_to = VarianceDirection(raw.get("applies_to", "both"))
+        applies_to = VarianceDirection(raw.get("applies_to") or default)
     except ValueError:
         errors.add(f("applies_to"), "must be overspend, underspend or both")
         return None
-    allowed = _DIRECTIONS.get(kind)
     if allowed is not None and applies_to not in allowed:
         errors.add(
             f("applies_to"),
-            f"a {kind.label.lower()} provision applies to " + " or ".join(sorted(d.value for d in allowed)),
+            f"a {kind.label.lower()} provision applies to "
+            + " or ".join(sorted(d.value for d in allowed)),
         )
     description = str(raw.get("description") or "").strip()
     before = len(errors)  # to tell whether this provision added any
@@ -232,9 +240,14 @@ def parse_provision(raw: Mapping[str, Any], errors: ErrorCollector, prefix: str)
         if not code:
             errors.add(f("partner_code"), "name the partner whose share is capped")
         kwargs["partner_code"] = code or None
-        has_cap, has_pct = raw.get("cap") not in (None, ""), raw.get("cap_percent") not in (None, "")
+        has_cap, has_pct = (
+            raw.get("cap") not in (None, ""),
+            raw.get("cap_percent") not in (None, ""),
+        )
         if has_cap == has_pct:
-            errors.add(f("cap"), "give either a cap in pounds or a cap as a percentage of the contribution")
+            errors.add(
+                f("cap"), "give either a cap in pounds or a cap as a percentage of the contribution"
+            )
         elif has_cap:
             kwargs["cap"] = _money(raw["cap"], f("cap"), errors)
         else:
@@ -249,7 +262,7 @@ def parse_provision(raw: Mapping[str, Any], errors: ErrorCollector, prefix: str)
             raw_tiers = []
         last: Money | None = None
         for i, t in enumerate(raw_tiers, start=1):
-            tf = f"tiers[{i}]"
+            tf = f(f"tiers[{i}]")
             if not isinstance(t, Mapping):
                 errors.add(tf, "must have up_to and shares")
                 continue
@@ -289,7 +302,10 @@ def parse_provision(raw: Mapping[str, Any], errors: ErrorCollector, prefix: str)
             try:
                 step = ApplicationStep(s)
             except ValueError:
-                errors.add(f("steps"), f"'{s}' is not a step; use: " + ", ".join(x.value for x in ApplicationStep))
+                errors.add(
+                    f("steps"),
+                    f"'{s}' is not a step; use: " + ", ".join(x.value for x in ApplicationStep),
+                )
                 continue
             if step in steps:
                 errors.add(f("steps"), f"'{step.value}' appears twice")
@@ -301,7 +317,9 @@ def parse_provision(raw: Mapping[str, Any], errors: ErrorCollector, prefix: str)
     return RiskShareProvision(kind=kind, applies_to=applies_to, description=description, **kwargs)
 
 
-def parse_provisions(raw: Any, partner_codes: Collection[str] | None = None) -> tuple[RiskShareProvision, ...]:
+def parse_provisions(
+    raw: Any, partner_codes: Collection[str] | None = None
+) -> tuple[RiskShareProvision, ...]:
     """Validate a list of provisions (e.g. from JSON). Partner codes must be agreement partners."""
     errors = ErrorCollector()
     if raw in (None, ""):

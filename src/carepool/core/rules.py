@@ -49,7 +49,8 @@ class YearRules:
                 return s
         known = ", ".join(s.code for s in self.funding_streams)
         raise ValidationFailed.single(
-            "funding_stream", f"'{code}' is not a funding stream in {self.year.label}; use one of: {known}"
+            "funding_stream",
+            f"'{code}' is not a funding stream in {self.year.label}; use one of: {known}",
         )
 
 
@@ -105,7 +106,7 @@ def parse_year_rules(raw: Mapping[str, Any], source_name: str) -> YearRules:
             errors.add(where(f"{field}.name"), "is required")
             continue
         try:
-            nature = StreamNature(item.get("nature"))
+            nature = StreamNature(str(item.get("nature")))
         except ValueError:
             errors.add(where(f"{field}.nature"), "must be mandated, additional or either")
             continue
@@ -117,7 +118,9 @@ def parse_year_rules(raw: Mapping[str, Any], source_name: str) -> YearRules:
             contributors = frozenset(OrganisationType(c) for c in contributors_raw)
         except ValueError:
             allowed = ", ".join(t.value for t in OrganisationType)
-            errors.add(where(f"{field}.contributors"), f"must be organisation types from: {allowed}")
+            errors.add(
+                where(f"{field}.contributors"), f"must be organisation types from: {allowed}"
+            )
             continue
         streams.append(FundingStream(code, name.strip(), nature, contributors))
     errors.raise_if_any()
@@ -137,7 +140,9 @@ def parse_rule_book(files: Mapping[str, Mapping[str, Any]]) -> RuleBook:
             continue
         expected = name.rsplit("/", 1)[-1].removesuffix(".toml")
         if rules.year.label != expected:
-            errors.add(f"{name}: year", f"says {rules.year.label} but the file is named for {expected}")
+            errors.add(
+                f"{name}: year", f"says {rules.year.label} but the file is named for {expected}"
+            )
         if rules.year in years:
             errors.add(f"{name}: year", f"{rules.year.label} is defined twice")
         years[rules.year] = rules

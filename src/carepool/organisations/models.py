@@ -63,3 +63,6 @@ class PopulationEstimate(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(age__lte=90), name="age_at_most_90"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.geography_code} mid-{self.estimate_year} aged {self.age}: {self.persons}"

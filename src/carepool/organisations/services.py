@@ -38,7 +38,9 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
             errors.extend(exc)
     if "org_type" in out and "code_system" in out:
         try:
-            out["code"] = validate_code(out["org_type"], out["code_system"], str(data.get("code") or ""))
+            out["code"] = validate_code(
+                out["org_type"], out["code_system"], str(data.get("code") or "")
+            )
         except ValidationFailed as exc:
             errors.extend(exc)
     errors.raise_if_any()
@@ -65,9 +67,13 @@ def create_organisation(actor: Actor, data: Mapping[str, Any]) -> Organisation:
         require_role(actor.user, Role.FINANCE_OFFICER, "add organisations")
     cleaned = _clean(data)
     if Organisation.objects.filter(code=cleaned["code"]).exists():
-        raise ValidationFailed.single("code", f"An organisation with the code {cleaned['code']} already exists")
+        raise ValidationFailed.single(
+            "code", f"An organisation with the code {cleaned['code']} already exists"
+        )
     org = Organisation.objects.create(**cleaned)
-    record(actor, Change(Action.CREATE, "organisation", org.code, str(org), diff({}, snapshot(org))))
+    record(
+        actor, Change(Action.CREATE, "organisation", org.code, str(org), diff({}, snapshot(org)))
+    )
     return org
 
 
@@ -78,7 +84,9 @@ def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Org
     before = snapshot(org)
     cleaned = _clean({**before, **{k: v for k, v in data.items() if k in FIELDS}})
     if cleaned["code"] != org.code and Organisation.objects.filter(code=cleaned["code"]).exists():
-        raise ValidationFailed.single("code", f"An organisation with the code {cleaned['code']} already exists")
+        raise ValidationFailed.single(
+            "code", f"An organisation with the code {cleaned['code']} already exists"
+        )
     for key, value in cleaned.items():
         setattr(org, key, value)
     org.save()
@@ -98,5 +106,7 @@ def delete_organisation(actor: Actor, code: str) -> None:
         )
     before = snapshot(org)
     org.delete()
-    record(actor, Change(Action.DELETE, "organisation", before["code"], before["name"], diff(before, {})))
-
+    record(
+        actor,
+        Change(Action.DELETE, "organisation", before["code"], before["name"], diff(before, {})),
+    )

@@ -21,7 +21,11 @@ SECRET_KEY = os.environ.get("CAREPOOL_SECRET_KEY") or (
 )
 if not SECRET_KEY:
     raise RuntimeError("Set CAREPOOL_SECRET_KEY when CAREPOOL_DEBUG is 0")
-ALLOWED_HOSTS = [h for h in os.environ.get("CAREPOOL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h
+    for h in os.environ.get("CAREPOOL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -6,117 +6,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('arrangement_type', models.CharField(choices=[('grant_transfer', 'Grant transfer'), ('cross_charging', 'Cross-charging'), ('aligned_budgets', 'Aligned budgets'), ('lead_commissioning', 'Lead commissioning'), ('pooled_fund', 'Pooled fund'), ('integrated_without_pool', 'Integrated management or provision without pooled funds'), ('integrated_with_pool', 'Integrated management or provision with pooled funds'), ('structural_integration', 'Structural integration')], max_length=40)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('break_clause_date', models.DateField(blank=True, null=True)),
-                ('governing_board', models.CharField(blank=True, max_length=200)),
-                ('aims', models.TextField(blank=True)),
-                ('outcomes', models.JSONField(blank=True, default=list)),
-                ('functions_covered', models.TextField(blank=True)),
-                ('services_in_scope', models.TextField(blank=True)),
-                ('staff_goods_accommodation', models.TextField(blank=True)),
-                ('charges_to_people', models.TextField(blank=True)),
-                ('reporting_frequency', models.CharField(blank=True, choices=[('monthly', 'Monthly'), ('six_weekly', 'Every six weeks'), ('quarterly', 'Quarterly')], max_length=20)),
-                ('risk_share', models.JSONField(blank=True, default=list)),
-                ('overspend_protocol', models.TextField(blank=True)),
-                ('exit_terms', models.TextField(blank=True)),
-                ('audit_arrangements', models.TextField(blank=True)),
-                ('variation_procedure', models.TextField(blank=True)),
-                ('review_arrangements', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organisations.area')),
-                ('auditors', models.ManyToManyField(blank=True, help_text='Audit bodies whose auditors may read this agreement and its audit trail', related_name='audited_agreements', to='organisations.organisation')),
-                ('host', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hosted_agreements', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "arrangement_type",
+                    models.CharField(
+                        choices=[
+                            ("grant_transfer", "Grant transfer"),
+                            ("cross_charging", "Cross-charging"),
+                            ("aligned_budgets", "Aligned budgets"),
+                            ("lead_commissioning", "Lead commissioning"),
+                            ("pooled_fund", "Pooled fund"),
+                            (
+                                "integrated_without_pool",
+                                "Integrated management or provision without pooled funds",
+                            ),
+                            (
+                                "integrated_with_pool",
+                                "Integrated management or provision with pooled funds",
+                            ),
+                            ("structural_integration", "Structural integration"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("break_clause_date", models.DateField(blank=True, null=True)),
+                ("governing_board", models.CharField(blank=True, max_length=200)),
+                ("aims", models.TextField(blank=True)),
+                ("outcomes", models.JSONField(blank=True, default=list)),
+                ("functions_covered", models.TextField(blank=True)),
+                ("services_in_scope", models.TextField(blank=True)),
+                ("staff_goods_accommodation", models.TextField(blank=True)),
+                ("charges_to_people", models.TextField(blank=True)),
+                (
+                    "reporting_frequency",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("monthly", "Monthly"),
+                            ("six_weekly", "Every six weeks"),
+                            ("quarterly", "Quarterly"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("risk_share", models.JSONField(blank=True, default=list)),
+                ("overspend_protocol", models.TextField(blank=True)),
+                ("exit_terms", models.TextField(blank=True)),
+                ("audit_arrangements", models.TextField(blank=True)),
+                ("variation_procedure", models.TextField(blank=True)),
+                ("review_arrangements", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="organisations.area",
+                    ),
+                ),
+                (
+                    "auditors",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Audit bodies whose auditors may read this agreement and its audit trail",
+                        related_name="audited_agreements",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "host",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hosted_agreements",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area__name', 'title'],
+                "ordering": ["area__name", "title"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementPartner',
+            name="AgreementPartner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnerships', to='agreements.agreement')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partnerships",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='agreement',
-            name='partners',
-            field=models.ManyToManyField(related_name='agreements', through='agreements.AgreementPartner', to='organisations.organisation'),
+            model_name="agreement",
+            name="partners",
+            field=models.ManyToManyField(
+                related_name="agreements",
+                through="agreements.AgreementPartner",
+                to="organisations.organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('approved_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='agreements.agreement')),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="organisations.organisation"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.CharField(help_text='Financial year, like 2024-25', max_length=7)),
-                ('stream_code', models.CharField(max_length=50)),
-                ('mandated', models.BooleanField(help_text='Counts towards the national minimum')),
-                ('original_amount_pence', models.BigIntegerField()),
-                ('frequency', models.CharField(choices=[('annual', 'One annual payment'), ('half_yearly', 'Two half-yearly instalments'), ('quarterly', 'Four quarterly instalments'), ('monthly', 'Twelve monthly instalments')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='agreements.agreement')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.CharField(help_text="Financial year, like 2024-25", max_length=7)),
+                ("stream_code", models.CharField(max_length=50)),
+                ("mandated", models.BooleanField(help_text="Counts towards the national minimum")),
+                ("original_amount_pence", models.BigIntegerField()),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("annual", "One annual payment"),
+                            ("half_yearly", "Two half-yearly instalments"),
+                            ("quarterly", "Four quarterly instalments"),
+                            ("monthly", "Twelve monthly instalments"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contributions",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contributions",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['year', 'partner__name', 'stream_code'],
+                "ordering": ["year", "partner__name", "stream_code"],
             },
         ),
         migrations.CreateModel(
-            name='ContributionVariation',
+            name="ContributionVariation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_date', models.DateField()),
-                ('change_pence', models.BigIntegerField()),
-                ('reason', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contribution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='variations', to='agreements.contribution')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_date", models.DateField()),
+                ("change_pence", models.BigIntegerField()),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contribution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="variations",
+                        to="agreements.contribution",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['effective_date', 'id'],
+                "ordering": ["effective_date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreementpartner',
-            constraint=models.UniqueConstraint(fields=('agreement', 'organisation'), name='partner_once'),
+            model_name="agreementpartner",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "organisation"), name="partner_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='approval',
-            constraint=models.UniqueConstraint(fields=('agreement', 'organisation'), name='one_approval_per_partner'),
+            model_name="approval",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "organisation"), name="one_approval_per_partner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.UniqueConstraint(fields=('agreement', 'year', 'partner', 'stream_code', 'mandated'), name='one_contribution_per_partner_stream_year'),
+            model_name="contribution",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "year", "partner", "stream_code", "mandated"),
+                name="one_contribution_per_partner_stream_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('original_amount_pence__gte', 0)), name='contribution_not_negative'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("original_amount_pence__gte", 0)),
+                name="contribution_not_negative",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,24 +14,64 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor_name', models.CharField(help_text='Kept as it was at the time', max_length=200)),
-                ('actor_organisation', models.CharField(blank=True, max_length=200)),
-                ('interface', models.CharField(choices=[('web', 'Web'), ('api', 'API'), ('cli', 'Command line'), ('import', 'Import'), ('system', 'System')], max_length=10)),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('approve', 'Approved'), ('withdraw_approval', 'Approval withdrawn')], max_length=20)),
-                ('object_type', models.CharField(db_index=True, max_length=50)),
-                ('object_id', models.CharField(db_index=True, max_length=50)),
-                ('object_repr', models.CharField(max_length=300)),
-                ('agreement_id', models.BigIntegerField(db_index=True, null=True)),
-                ('changes', models.JSONField(default=dict, help_text='field -> [before, after]')),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "actor_name",
+                    models.CharField(help_text="Kept as it was at the time", max_length=200),
+                ),
+                ("actor_organisation", models.CharField(blank=True, max_length=200)),
+                (
+                    "interface",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("api", "API"),
+                            ("cli", "Command line"),
+                            ("import", "Import"),
+                            ("system", "System"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("update", "Updated"),
+                            ("delete", "Deleted"),
+                            ("approve", "Approved"),
+                            ("withdraw_approval", "Approval withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=50)),
+                ("object_id", models.CharField(db_index=True, max_length=50)),
+                ("object_repr", models.CharField(max_length=300)),
+                ("agreement_id", models.BigIntegerField(db_index=True, null=True)),
+                ("changes", models.JSONField(default=dict, help_text="field -> [before, after]")),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

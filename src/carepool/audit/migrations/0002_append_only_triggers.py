@@ -13,7 +13,10 @@ SQLITE_FORWARD = [
     f"""CREATE TRIGGER audit_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only'); END;""",
 ]
-SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS audit_no_update;", "DROP TRIGGER IF EXISTS audit_no_delete;"]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS audit_no_update;",
+    "DROP TRIGGER IF EXISTS audit_no_delete;",
+]
 
 POSTGRES_FORWARD = [
     """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
@@ -31,7 +34,9 @@ POSTGRES_BACKWARD = [
 
 
 def forward(apps, schema_editor):
-    statements = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}.get(schema_editor.connection.vendor)
+    statements = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}.get(
+        schema_editor.connection.vendor
+    )
     if statements is None:
         raise RuntimeError(f"No append-only triggers written for {schema_editor.connection.vendor}")
     for sql in statements:
@@ -39,7 +44,9 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
-    for sql in {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}[schema_editor.connection.vendor]:
+    for sql in {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}[
+        schema_editor.connection.vendor
+    ]:
         schema_editor.execute(sql)
 
 

@@ -4,57 +4,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('hwb', 'Health and Wellbeing Board area (England)'), ('rpb', 'Regional Partnership Board area (Wales)'), ('integration_authority', 'Integration authority area (Scotland)')], max_length=30)),
-                ('region_code', models.CharField(blank=True, max_length=9)),
-                ('region_name', models.CharField(blank=True, max_length=100)),
-                ('country_code', models.CharField(blank=True, max_length=9)),
-                ('country_name', models.CharField(blank=True, max_length=50)),
-                ('source', models.CharField(help_text='The file the area was loaded from', max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hwb", "Health and Wellbeing Board area (England)"),
+                            ("rpb", "Regional Partnership Board area (Wales)"),
+                            ("integration_authority", "Integration authority area (Scotland)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("region_code", models.CharField(blank=True, max_length=9)),
+                ("region_name", models.CharField(blank=True, max_length=100)),
+                ("country_code", models.CharField(blank=True, max_length=9)),
+                ("country_name", models.CharField(blank=True, max_length=50)),
+                (
+                    "source",
+                    models.CharField(help_text="The file the area was loaded from", max_length=200),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Official ODS or GSS code', max_length=30, unique=True)),
-                ('code_system', models.CharField(choices=[('ods', 'ODS code'), ('gss', 'GSS code'), ('charity', 'Charity number'), ('local', 'Local code')], max_length=10)),
-                ('name', models.CharField(max_length=200)),
-                ('org_type', models.CharField(choices=[('nhs_commissioner', 'NHS commissioner (ICB or CCG)'), ('nhs_trust', 'NHS trust'), ('council', 'Upper-tier or unitary council'), ('district_council', 'District council'), ('voluntary', 'Voluntary sector'), ('police', 'Police'), ('housing', 'Housing'), ('other', 'Other')], max_length=30, verbose_name='type')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Official ODS or GSS code", max_length=30, unique=True
+                    ),
+                ),
+                (
+                    "code_system",
+                    models.CharField(
+                        choices=[
+                            ("ods", "ODS code"),
+                            ("gss", "GSS code"),
+                            ("charity", "Charity number"),
+                            ("local", "Local code"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("nhs_commissioner", "NHS commissioner (ICB or CCG)"),
+                            ("nhs_trust", "NHS trust"),
+                            ("council", "Upper-tier or unitary council"),
+                            ("district_council", "District council"),
+                            ("voluntary", "Voluntary sector"),
+                            ("police", "Police"),
+                            ("housing", "Housing"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationEstimate',
+            name="PopulationEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('geography_code', models.CharField(db_index=True, max_length=9)),
-                ('estimate_year', models.PositiveSmallIntegerField(help_text='Mid-year (30 June) of the estimate')),
-                ('age', models.PositiveSmallIntegerField()),
-                ('persons', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("geography_code", models.CharField(db_index=True, max_length=9)),
+                (
+                    "estimate_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Mid-year (30 June) of the estimate"
+                    ),
+                ),
+                ("age", models.PositiveSmallIntegerField()),
+                ("persons", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=200)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('geography_code', 'estimate_year', 'age'), name='one_estimate_per_age'), models.CheckConstraint(condition=models.Q(('age__lte', 90)), name='age_at_most_90')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("geography_code", "estimate_year", "age"),
+                        name="one_estimate_per_age",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("age__lte", 90)), name="age_at_most_90"
+                    ),
+                ],
             },
         ),
     ]
