@@ -171,7 +171,8 @@ class YearSummary:
 
 
 def contribution_years(agreement: Agreement) -> list[FinancialYear]:
-    labels = agreement.contributions.values_list("year", flat=True).distinct()
+    # order_by first: the model's default ordering would otherwise defeat distinct()
+    labels = agreement.contributions.order_by("year").values_list("year", flat=True).distinct()
     return sorted(FinancialYear.parse(y) for y in labels)
 
 

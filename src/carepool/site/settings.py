@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its bundled Swagger UI files for /api/v1/docs
     "carepool.accounts",
     "carepool.audit",
     "carepool.organisations",

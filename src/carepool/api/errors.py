@@ -1,0 +1,102 @@
+"""Turning refusals into HTTP responses. Every 422 names the fields, like the web and the CLI.
+
+- ``ValidationFailed`` (a service refused the input) and ninja's own request validation
+  errors: 422 ``{"detail": "...", "errors": [{"field": ..., "message": ...}]}``
+- ``NotFound``: 404 ``{"detail": "Not found"}``, nothing more, so nothing leaks
+- ``Forbidden``: 403 ``{"detail": <why>}``
+- no credentials: 401
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as RequestInvalid
+
+from carepool.accounts.permissions import Forbidden, NotFound
+from carepool.core.errors import FieldError, ValidationFailed
+
+NOT_FOUND = "Not found"
+UNAUTHENTICATED = (
+    "Sign in to Carepool, or send your username and password with HTTP Basic authentication"
+)
+
+# Where ninja read a value from; the first part of an error's location.
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+
+# The same words the services use for the same mistakes (carepool.core.parse).
+_PYDANTIC_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field you can send here",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "model_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+}
+
+
+def field_name(loc: Sequence[Any]) -> str:
+    """``("body", "payload", "outcomes", 0)`` -> ``"outcomes[1]"``; ``("query", "year")`` -> ``"year"``.
+
+    List positions count from 1, as the services count them.
+    """
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts:
+            parts.pop(0)  # the handler's parameter name, not something the client wrote
+    name = ""
+    for part in parts:
+        if isinstance(part, int):
+            name += f"[{part + 1}]"
+        else:
+            name += f".{part}" if name else str(part)
+    return name or "body"
+
+
+def request_errors(errors: Iterable[dict[str, Any]]) -> list[FieldError]:
+    out: list[FieldError] = []
+    for error in errors:
+        message = _PYDANTIC_MESSAGES.get(error.get("type", ""), error.get("msg", "is not valid"))
+        found = FieldError(field_name(error.get("loc", ())), message)
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _invalid(api: NinjaAPI, request: HttpRequest, errors: Sequence[FieldError]) -> HttpResponse:
+    body = {
+        "detail": "; ".join(str(e) for e in errors),
+        "errors": [{"field": e.field, "message": e.message} for e in errors],
+    }
+    return api.create_response(request, body, status=422)
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationFailed)
+    def validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+        return _invalid(api, request, exc.errors)
+
+    @api.exception_handler(RequestInvalid)
+    def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+        return _invalid(api, request, request_errors(exc.errors))
+
+    @api.exception_handler(NotFound)
+    def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+    @api.exception_handler(Forbidden)
+    def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc)}, status=403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        # No "WWW-Authenticate: Basic" challenge on purpose: it would make browsers prompt for
+        # and then replay the password on every request, including forged cross-site ones.
+        return api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)

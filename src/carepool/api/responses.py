@@ -1,0 +1,23 @@
+"""What each endpoint may answer besides success, for the OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carepool.api.schemas import ErrorOut, ValidationErrorOut
+
+_SCHEMAS: dict[int, type] = {
+    400: ErrorOut,  # the body is not JSON
+    401: ErrorOut,  # no valid session or Basic credentials
+    403: ErrorOut,  # signed in, but not allowed to do this (or a missing CSRF token)
+    404: ErrorOut,  # no such thing, or not one you may see
+    422: ValidationErrorOut,  # the input was refused; each error names its field
+}
+
+READ = (401, 404, 422)
+WRITE = (400, 401, 403, 404, 422)
+CREATE = (400, 401, 403, 422)
+
+
+def responses(ok: dict[int, Any], errors: tuple[int, ...] = READ) -> dict[int, Any]:
+    return {**ok, **{code: _SCHEMAS[code] for code in errors}}

@@ -1,0 +1,22 @@
+"""The year's rules: which funding streams exist and who may pay into them."""
+
+from django.http import HttpRequest
+from ninja import Router
+
+from carepool.api import presenters
+from carepool.api.responses import responses
+from carepool.api.schemas import FundingStreamsOut
+from carepool.core import parse
+from carepool.core.rules import load_rules
+
+router = Router(tags=["rules"])
+
+
+@router.get(
+    "/funding-streams",
+    response=responses({200: FundingStreamsOut}, (401, 422)),
+    summary="Funding streams of a year",
+)
+def list_funding_streams(request: HttpRequest, year: str) -> dict:
+    """The funding streams a contribution may be recorded against in a financial year."""
+    return presenters.funding_streams(load_rules().for_year(parse.year(year)))

@@ -1,0 +1,87 @@
+"""Organisations (partners): reference data any signed-in user may read."""
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from carepool.agreements.selectors import visible_agreements
+from carepool.api import presenters
+from carepool.api.context import actor_of, user_of
+from carepool.api.responses import CREATE, WRITE, responses
+from carepool.api.schemas import AuditEventOut, OrganisationDetail, OrganisationIn, OrganisationOut
+from carepool.audit.selectors import history_for_object
+from carepool.organisations import selectors, services
+
+router = Router(tags=["organisations"])
+
+
+@router.get(
+    "/organisations",
+    response=responses({200: list[OrganisationOut]}, (401, 422)),
+    summary="List organisations",
+)
+def list_organisations(
+    request: HttpRequest,
+    q: str = "",
+    org_type: str = Query("", alias="type", description="An organisation type, like council"),
+) -> list[dict]:
+    """Every organisation, by name. ``q`` searches names and matches codes; ``type`` filters."""
+    return [presenters.organisation(o) for o in selectors.organisations(q, org_type)]
+
+
+@router.get(
+    "/organisations/{code}",
+    response=responses({200: OrganisationDetail}, (401, 404)),
+    summary="Get an organisation",
+)
+def get_organisation(request: HttpRequest, code: str) -> dict:
+    """One organisation, with the agreements it is a partner in that you may see."""
+    org = selectors.get_organisation(code)
+    agreements = visible_agreements(user_of(request)).filter(partnerships__organisation=org)
+    return {
+        **presenters.organisation(org),
+        "agreements": [presenters.agreement_summary(a) for a in agreements],
+    }
+
+
+@router.post(
+    "/organisations",
+    response=responses({201: OrganisationOut}, CREATE),
+    summary="Add an organisation",
+)
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
+    """Add an organisation with its official code. Needs the finance officer role."""
+    org = services.create_organisation(actor_of(request), payload.given())
+    return Status(201, presenters.organisation(org))
+
+
+@router.patch(
+    "/organisations/{code}",
+    response=responses({200: OrganisationOut}, WRITE),
+    summary="Change an organisation",
+)
+def update_organisation(request: HttpRequest, code: str, payload: OrganisationIn) -> dict:
+    """Change some of an organisation's fields; fields left out keep their values."""
+    org = services.update_organisation(actor_of(request), code, payload.given())
+    return presenters.organisation(org)
+
+
+@router.delete(
+    "/organisations/{code}",
+    response=responses({204: None}, WRITE),
+    summary="Delete an organisation",
+)
+def delete_organisation(request: HttpRequest, code: str) -> Status:
+    """Delete an organisation that is in no agreement and has no users."""
+    services.delete_organisation(actor_of(request), code)
+    return Status(204, None)
+
+
+@router.get(
+    "/organisations/{code}/history",
+    response=responses({200: list[AuditEventOut]}, (401, 404)),
+    summary="Organisation history",
+)
+def organisation_history(request: HttpRequest, code: str) -> list[dict]:
+    """Every recorded change to the organisation, newest first."""
+    org = selectors.get_organisation(code)
+    return [presenters.audit_event(e) for e in history_for_object("organisation", org.code)]

@@ -1,0 +1,53 @@
+"""The Carepool HTTP API, mounted at ``/api/v1/`` by ``carepool.site.urls``."""
+
+from ninja import NinjaAPI
+from ninja.operation import Operation
+
+from carepool.api import errors
+from carepool.api.auth import AUTH
+from carepool.api.docs import CarepoolSwagger
+from carepool.api.parsing import JsonParser
+from carepool.api.routers import (
+    agreements,
+    areas,
+    contributions,
+    funding_streams,
+    me,
+    organisations,
+)
+
+DESCRIPTION = """\
+Pooled health and social care budgets (Better Care Fund, Section 75 pools): organisations,
+areas and populations, partnership agreements, contributions, variations and approvals.
+
+**Sign in** with your Carepool session (send the CSRF token in `X-CSRFToken` on writes) or,
+from scripts, with your username and password by HTTP Basic authentication.
+
+**Money** is pounds as a string with two decimals (`"1234.56"`); amounts you send may be
+strings (`"1,234.50"`) or JSON numbers. **Dates** are ISO 8601. **Financial years** are
+written `2024-25`.
+
+**Errors**: 401 not signed in; 403 signed in but not allowed (the reason is in `detail`);
+404 not found, including anything you may not see; 422 the input was refused, with every
+problem in `errors`, each naming its `field`. A refused request changes nothing.
+"""
+
+
+class CarepoolAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # Handler names are unique across the routers and read well in generated clients.
+        return operation.view_func.__name__
+
+
+api = CarepoolAPI(
+    title="Carepool API",
+    version="1",
+    description=DESCRIPTION,
+    auth=AUTH,
+    parser=JsonParser(),
+    docs=CarepoolSwagger(),
+    urls_namespace="api",
+)
+errors.install(api)
+for module in (me, organisations, areas, funding_streams, agreements, contributions):
+    api.add_router("", module.router)

@@ -1,0 +1,159 @@
+"""Agreements through the API: terms, completeness, history, approvals; every write audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from carepool.agreements.models import Agreement, Approval
+from carepool.audit.models import AuditEvent
+from tests.api.helpers import ApiClient
+from tests.factories import World, agreement_data
+
+SignIn = Callable[..., ApiClient]
+
+RISK_SHARE = [
+    {"kind": "proportional", "applies_to": "both", "basis": "contributions"},
+]
+
+
+def test_agreement_detail_has_every_term(api_as: SignIn, world: World) -> None:
+    body = api_as(world.viewer).get(f"/agreements/{world.agreement.pk}").json()
+    assert body["title"] == "Leeds Better Care Fund pooled budget"
+    assert body["area"] == {"code": "E08000035", "name": "Leeds"}
+    assert body["arrangement_type"] == "pooled_fund"
+    assert body["arrangement_type_label"] == "Pooled fund"
+    assert [p["code"] for p in body["partners"]] == ["E08000035", "LEEDS-VCS", "QWO"]  # by name
+    assert body["host"]["code"] == "E08000035"
+    assert [a["code"] for a in body["auditors"]] == ["AUDIT-ONE"]
+    assert (body["start_date"], body["end_date"], body["break_clause_date"]) == (
+        "2024-04-01",
+        "2027-03-31",
+        "2025-03-31",
+    )
+    assert body["outcomes"] == ["Fewer emergency admissions of people aged 65+"]
+    assert body["risk_share"] == []
+    assert body["reporting_frequency"] is None
+    assert body["approvals"] == []
+    assert body["contribution_years"] == ["2024-25"]
+    assert body["completeness"]["complete"] is False
+    missing = {m["key"] for m in body["completeness"]["missing"]}
+    assert {"risk_share", "exit", "contributions"} <= missing  # LEEDS-VCS has put nothing in
+
+
+def test_completeness_lists_every_item(api_as: SignIn, world: World) -> None:
+    body = api_as(world.auditor).get(f"/agreements/{world.agreement.pk}/completeness").json()
+    assert body["complete"] is False
+    items = {i["key"]: i for i in body["items"]}
+    assert items["aims"]["status"] == "present"
+    assert items["risk_share"]["status"] == "missing"
+    assert items["risk_share"]["label"] == "Risk share for overspends and underspends"
+    assert items["risk_share"]["why"]
+    assert {i["status"] for i in body["items"]} <= {"present", "missing", "not_applicable"}
+
+
+def test_creating_an_agreement_is_audited_as_api(api_as: SignIn, world: World) -> None:
+    response = api_as(world.finance).post(
+        "/agreements",
+        agreement_data(
+            title="Leeds intermediate care pool",
+            partners="E08000035, QWO",
+            auditors=[],
+            break_clause_date=None,
+            risk_share=RISK_SHARE,
+            reporting_frequency="monthly",
+        ),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["title"] == "Leeds intermediate care pool"
+    assert [p["code"] for p in body["partners"]] == ["E08000035", "QWO"]
+    assert body["risk_share"] == RISK_SHARE
+    assert body["reporting_frequency"] == "monthly"
+    event = AuditEvent.objects.get(object_type="agreement", object_id=str(body["id"]))
+    assert (event.action, event.interface, event.actor_name) == ("create", "api", "Finance")
+    assert event.actor_organisation == "Leeds City Council"
+
+
+def test_changing_an_agreement_keeps_other_terms_and_records_what_changed(
+    api_as: SignIn, world: World
+) -> None:
+    pk = world.agreement.pk
+    response = api_as(world.finance).patch(
+        f"/agreements/{pk}",
+        {
+            "exit_terms": "Money left is returned pro rata",
+            "break_clause_date": None,
+            "risk_share": RISK_SHARE,
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["exit_terms"] == "Money left is returned pro rata"
+    assert body["break_clause_date"] is None
+    assert body["aims"] == "Keep people well at home and out of hospital"
+    agreement = Agreement.objects.get(pk=pk)
+    assert agreement.break_clause_date is None
+
+    history = api_as(world.auditor).get(f"/agreements/{pk}/history").json()
+    latest = history[0]
+    assert (latest["action"], latest["interface"], latest["actor"]) == ("update", "api", "Finance")
+    assert latest["organisation"] == "Leeds City Council"
+    assert latest["object_type"] == "agreement" and latest["object_id"] == str(pk)
+    assert latest["object"] == world.agreement.title
+    assert latest["changes"]["break_clause_date"] == ["2025-03-31", None]
+    assert latest["changes"]["exit_terms"] == ["", "Money left is returned pro rata"]
+    assert set(latest) == {
+        "id",
+        "at",
+        "actor",
+        "organisation",
+        "interface",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "summary",
+        "changes",
+    }
+
+
+def test_an_edit_that_changes_nothing_records_nothing(api_as: SignIn, world: World) -> None:
+    events = AuditEvent.objects.count()
+    response = api_as(world.finance).patch(
+        f"/agreements/{world.agreement.pk}", {"title": world.agreement.title}
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == events
+
+
+def test_deleting_an_agreement_without_contributions(api_as: SignIn, world: World) -> None:
+    api = api_as(world.finance)
+    created = api.post("/agreements", agreement_data(title="Short-lived", auditors=[])).json()
+    response = api.delete(f"/agreements/{created['id']}")
+    assert response.status_code == 204
+    assert not Agreement.objects.filter(pk=created["id"]).exists()
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None
+    assert (event.action, event.interface, event.object_repr) == ("delete", "api", "Short-lived")
+
+
+def test_signatories_approve_and_an_edit_withdraws_approvals(api_as: SignIn, world: World) -> None:
+    pk = world.agreement.pk
+    response = api_as(world.signatory).post(f"/agreements/{pk}/approvals")
+    assert response.status_code == 201, response.content
+    assert response.json()["organisation"]["code"] == "E08000035"
+    assert response.json()["approved_by"] == "Signatory"
+
+    again = api_as(world.signatory).post(f"/agreements/{pk}/approvals")
+    assert again.status_code == 422
+    assert again.json()["errors"][0]["field"] == "agreement"
+
+    api_as(world.icb_signatory).post(f"/agreements/{pk}/approvals")
+    detail = api_as(world.viewer).get(f"/agreements/{pk}").json()
+    assert [a["organisation"]["code"] for a in detail["approvals"]] == ["E08000035", "QWO"]
+
+    api_as(world.finance).patch(f"/agreements/{pk}", {"aims": "Keep people at home"})
+    assert Approval.objects.filter(agreement_id=pk).count() == 0
+    actions = [e["action"] for e in api_as(world.viewer).get(f"/agreements/{pk}/history").json()]
+    assert actions[:3] == ["withdraw_approval", "withdraw_approval", "update"]
+    assert AuditEvent.objects.filter(action="approve", interface="api").count() == 2
