@@ -13,16 +13,10 @@ from carepool.core.contributions import Contribution as CoreContribution
 from carepool.core.contributions import ContributionTotals
 from carepool.core.money import Money
 from carepool.core.organisations import OrganisationType
-from carepool.core.periods import FinancialYear
 from carepool.core.population import PopulationCount
 from carepool.core.rules import YearRules
 from carepool.organisations.models import Area, Organisation
 from carepool.organisations.selectors import PopulationAnswer
-
-
-def contribution_years(agreement: Agreement) -> list[FinancialYear]:
-    # selectors.contribution_years can repeat a year (DISTINCT meets the model's ordering).
-    return sorted(set(selectors.contribution_years(agreement)))
 
 
 def pounds(money: Money) -> str:
@@ -160,7 +154,7 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
             "complete": report.complete,
             "missing": [{"key": i.key, "label": i.label} for i in report.missing],
         },
-        "contribution_years": [y.label for y in contribution_years(agreement)],
+        "contribution_years": [y.label for y in selectors.contribution_years(agreement)],
         "created_at": agreement.created_at,
         "updated_at": agreement.updated_at,
     }
