@@ -54,6 +54,11 @@ def visible_agreements(user: User | None) -> QuerySet[Agreement]:
     return qs.filter(pk__in=Agreement.objects.filter(scope).values("pk"))
 
 
+def visible_agreements_with_partner(user: User | None, organisation_id: int) -> QuerySet[Agreement]:
+    """The agreements this user may see in which the organisation is a partner."""
+    return visible_agreements(user).filter(partnerships__organisation_id=organisation_id)
+
+
 def get_agreement(user: User | None, agreement_id: int | str) -> Agreement:
     try:
         pk = int(agreement_id)

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from carepool.agreements.selectors import visible_agreements
+from carepool.agreements.selectors import visible_agreements_with_partner
 from carepool.api import presenters
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import CREATE, WRITE, responses
@@ -36,7 +36,7 @@ def list_organisations(
 def get_organisation(request: HttpRequest, code: str) -> dict:
     """One organisation, with the agreements it is a partner in that you may see."""
     org = selectors.get_organisation(code)
-    agreements = visible_agreements(user_of(request)).filter(partnerships__organisation=org)
+    agreements = visible_agreements_with_partner(user_of(request), org.pk)
     return {
         **presenters.organisation(org),
         "agreements": [presenters.agreement_summary(a) for a in agreements],

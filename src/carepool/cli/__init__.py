@@ -1,0 +1,1 @@
+"""The ``carepool`` command: a thin layer over the same services and selectors as web and API."""

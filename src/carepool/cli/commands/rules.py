@@ -1,0 +1,49 @@
+"""``carepool rules``: the year-keyed policy rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from carepool.cli import present
+from carepool.cli.options import JsonOption
+from carepool.cli.output import Output
+from carepool.cli.render import table
+from carepool.core import parse
+from carepool.core.organisations import OrganisationType
+from carepool.core.rules import load_rules
+
+app = typer.Typer(help="Policy rules by financial year.", no_args_is_help=True)
+
+
+@app.command("streams")
+def streams(
+    year: Annotated[
+        str, typer.Option("--year", "-y", help="Financial year, like 2024-25.", show_default=False)
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """The funding streams of a year, whether each is mandated, and who may pay into it."""
+    out = Output(as_json)
+    with out.guard():
+        data = present.rules(load_rules().for_year(parse.year(year, "year")))
+    if as_json:
+        out.json(data)
+        return
+    out.print(
+        table(
+            f"{data['programme']} funding streams {data['year']}",
+            ("Code", "Name", "Nature", "Who may contribute"),
+            (
+                (
+                    s["code"],
+                    s["name"],
+                    s["nature"],
+                    ", ".join(OrganisationType(t).label for t in s["contributors"]),
+                )
+                for s in data["funding_streams"]
+            ),
+        )
+    )
+    out.print(f"[dim]Source: {data['source']}[/]")

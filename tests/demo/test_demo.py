@@ -1,0 +1,142 @@
+"""The demo loader: realistic, idempotent, and every log-in sees what its role allows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+
+from carepool.accounts.models import RoleGrant, User
+from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.selectors import completeness_of, visible_agreements
+from carepool.audit.models import AuditEvent
+from carepool.demo import DEMO_PASSWORD, load_demo
+from carepool.io import DataDirectoryMissing
+from carepool.organisations.models import Area, Organisation, PopulationEstimate
+from tests.io.shared_data import AREAS_CSV, POPULATION_2019, POPULATION_2020, SHARED_DATA, require
+
+LEEDS = "Leeds Better Care Fund pooled budget 2024 to 2027"
+KENT = "Kent Better Care Fund pooled budget 2024-25"
+MODELS = (
+    Area,
+    Organisation,
+    PopulationEstimate,
+    User,
+    RoleGrant,
+    Agreement,
+    Contribution,
+    ContributionVariation,
+    Approval,
+    AuditEvent,
+)
+
+
+@pytest.fixture
+def fast_passwords(settings) -> None:
+    # The real hasher is deliberately slow; these tests check who can log in, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: None, fast_passwords: None):
+    require(AREAS_CSV, POPULATION_2019, POPULATION_2020)
+    return load_demo(SHARED_DATA)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_loads_the_reference_data_and_a_complete_leeds_agreement(demo) -> None:
+    assert demo.agreements_created == [LEEDS, KENT]
+    assert [r.source for r in demo.reference] == [
+        "utla_all_codes.csv",
+        POPULATION_2019.name,
+        POPULATION_2020.name,
+    ]
+    leeds = Agreement.objects.get(title=LEEDS)
+    assert completeness_of(leeds).complete
+    assert leeds.area.code == "E08000035"
+    assert set(leeds.partnerships.values_list("organisation__code", flat=True)) == {
+        "E08000035",
+        "QWO",
+        "LEEDS-FORUM-CENTRAL",
+    }
+    assert list(leeds.auditors.values_list("code", flat=True)) == ["EXT-AUDIT-LEEDS"]
+    assert leeds.contributions.count() == 8
+    assert set(leeds.contributions.values_list("stream_code", flat=True)) == {
+        "nhs_minimum",
+        "ibcf",
+        "dfg",
+        "discharge_fund_la",
+        "discharge_fund_icb",
+        "additional_la",
+        "additional_nhs",
+        "other_partner",
+    }
+    variation = ContributionVariation.objects.get(contribution__agreement=leeds)
+    assert (variation.contribution.stream_code, str(variation.effective_date)) == (
+        "dfg",
+        "2024-10-01",
+    )
+    approval = Approval.objects.get(agreement=leeds)
+    assert (approval.organisation.code, approval.approved_by.username) == ("QWO", "icb-signatory")
+    assert Organisation.objects.get(code="E08000035").name == "Leeds City Council"
+    assert Agreement.objects.get(title=KENT).contributions.count() == 2
+
+
+def test_a_second_run_changes_nothing(demo) -> None:
+    before = counts()
+
+    again = load_demo(SHARED_DATA)
+
+    assert counts() == before
+    assert not again.changed_anything
+    assert again.agreements_created == again.users_created == again.organisations_created == []
+    assert again.agreements == demo.agreements
+
+
+# Loading the demo takes a couple of seconds, so one test checks every log-in.
+EXPECTED_VIEW = {
+    "finance": {LEEDS},
+    "signatory": {LEEDS},
+    "icb-signatory": {LEEDS},
+    "viewer": {LEEDS},
+    "auditor": {LEEDS},
+    "assurer": {LEEDS, KENT},
+    "outsider": {KENT},
+}
+
+
+def test_every_demo_user_logs_in_and_sees_what_their_role_allows(demo) -> None:
+    seen = {}
+    for username in EXPECTED_VIEW:
+        user = authenticate(username=username, password=DEMO_PASSWORD)
+        assert user is not None, f"{username} cannot log in"
+        seen[username] = set(visible_agreements(user).values_list("title", flat=True))
+
+    assert seen == EXPECTED_VIEW
+
+
+def test_the_log_ins_are_listed_for_printing(demo) -> None:
+    logins = {login.username: login for login in demo.logins}
+    assert list(logins) == [
+        "finance",
+        "signatory",
+        "icb-signatory",
+        "viewer",
+        "auditor",
+        "assurer",
+        "outsider",
+    ]
+    assert all(login.password == DEMO_PASSWORD for login in logins.values())
+    assert logins["outsider"].organisation == "Kent County Council"
+    assert logins["outsider"].roles == ("Finance officer", "Viewer")
+    assert logins["assurer"].roles == ("National assurer",)
+
+
+def test_a_missing_data_directory_is_refused_clearly(db: None, tmp_path: Path) -> None:
+    with pytest.raises(DataDirectoryMissing, match="CAREPOOL_SHARED_DATA"):
+        load_demo(tmp_path / "nowhere")
+    assert Agreement.objects.count() == Area.objects.count() == 0
