@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+from django.db import connection
 
 from tests.factories import World
 
-__all__ = ["world"]
+__all__ = ["_audit_triggers_restored", "flushable_audit", "world"]
 
 
 @pytest.fixture
 def world(db: None) -> World:
     return World()
+
+
+# The audit trail's triggers refuse DELETE and TRUNCATE, which is what pytest-django's flush
+# does after a transactional (live server) test. Lift them for that flush only and put them
+# back when the module ends, so later tests still run against an append-only trail.
+_triggers = importlib.import_module("carepool.audit.migrations.0002_append_only_triggers")
+
+
+@pytest.fixture(scope="module")
+def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock(), connection.schema_editor() as editor:
+        _triggers.backward(None, editor)
+        _triggers.forward(None, editor)
+
+
+@pytest.fixture
+def flushable_audit(_audit_triggers_restored: None, transactional_db: None) -> Iterator[None]:
+    yield
+    with connection.schema_editor() as editor:
+        _triggers.backward(None, editor)

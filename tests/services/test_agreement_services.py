@@ -198,6 +198,27 @@ class TestRefusals:
         )
         assert {e.field for e in exc.errors} >= {"year", "amount", "partner", "frequency"}
 
+    def test_unanswered_mandated_is_not_taken_as_additional(self, world, finance):
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(mandated="")
+            ),
+            "mandated",
+            "Say whether the contribution is mandated",
+        )
+
+    def test_term_rules_reported_alongside_unreadable_fields(self, world, finance):
+        exc = refused(
+            lambda: services.update_agreement(
+                finance,
+                world.agreement.pk,
+                {"risk_share": "[{", "break_clause_date": "2030-01-01", "host": "E10000016"},
+            ),
+            "risk_share",
+            "not valid JSON",
+        )
+        assert {e.field for e in exc.errors} == {"risk_share", "break_clause_date", "host"}
+
     def test_removing_a_partner_with_money_refused(self, world, finance):
         refused(
             lambda: services.update_agreement(

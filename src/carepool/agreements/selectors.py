@@ -54,6 +54,24 @@ def visible_agreements(user: User | None) -> QuerySet[Agreement]:
     return qs.filter(pk__in=Agreement.objects.filter(scope).values("pk"))
 
 
+def is_partner(user: User, agreement: Agreement) -> bool:
+    return agreement.partnerships.filter(organisation_id=user.organisation_id).exists()
+
+
+def may_edit(user: User, agreement: Agreement) -> bool:
+    """Finance officers of a partner organisation change an agreement and its money."""
+    return user.has_role(Role.FINANCE_OFFICER) and is_partner(user, agreement)
+
+
+def may_approve(user: User, agreement: Agreement) -> bool:
+    """A partner's signatory approves once, until a change withdraws the approvals."""
+    return (
+        user.has_role(Role.SIGNATORY)
+        and is_partner(user, agreement)
+        and not agreement.approvals.filter(organisation_id=user.organisation_id).exists()
+    )
+
+
 def visible_agreements_with_partner(user: User | None, organisation_id: int) -> QuerySet[Agreement]:
     """The agreements this user may see in which the organisation is a partner."""
     return visible_agreements(user).filter(partnerships__organisation_id=organisation_id)

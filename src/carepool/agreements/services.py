@@ -23,7 +23,13 @@ from carepool.agreements.models import (
     Contribution,
     ContributionVariation,
 )
-from carepool.agreements.selectors import get_agreement, get_contribution, to_core_contribution
+from carepool.agreements.selectors import (
+    get_agreement,
+    get_contribution,
+    is_partner,
+    may_edit,
+    to_core_contribution,
+)
 from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, diff, record, record_many
 from carepool.core import parse
@@ -205,12 +211,14 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
         attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
         or ()
     )
-    errors.raise_if_any()
-
+    if start is None or end is None:
+        errors.raise_if_any()  # the term's rules cannot be checked without both dates
+    # Check the agreement's rules even when some fields were unreadable, so the person sees
+    # every problem at once; a field already in error is not reported twice.
     terms = AgreementTerms(
-        title=values["title"],
+        title=values["title"] or "",
         area_code=area_code,
-        arrangement_type=arrangement,
+        arrangement_type=arrangement or ArrangementType.POOLED_FUND,
         partner_codes=partner_codes,
         host_code=host_code,
         start_date=start,
@@ -221,7 +229,11 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
         risk_share=provisions,
         **texts,
     )
-    validate_terms(terms, errors).raise_if_any()
+    already = errors.fields
+    for rule_error in validate_terms(terms).errors:
+        if rule_error.field not in already:
+            errors.add(rule_error.field, rule_error.message)
+    errors.raise_if_any()
     values.update(
         area=area,
         arrangement_type=arrangement.value,
@@ -237,23 +249,21 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
     return terms, {"fields": values, "partners": partners, "auditors": auditors}
 
 
-def _require_editor(
-    actor: Actor, agreement: Agreement | None, partner_codes: tuple[str, ...] | None = None
-) -> None:
+def _require_editor(actor: Actor, agreement: Agreement) -> None:
     """Finance officers of a partner organisation edit; everyone else is refused."""
     user = actor.user
-    if user is None:
+    if user is None or may_edit(user, agreement):
         return
     require_role(user, Role.FINANCE_OFFICER, "change agreements")
-    own_code = user.organisation.code
-    if (
-        agreement is not None
-        and not agreement.partnerships.filter(organisation_id=user.organisation_id).exists()
-    ):
-        raise Forbidden("Only finance officers of a partner organisation can change this agreement")
-    if partner_codes is not None and own_code not in partner_codes:
+    raise Forbidden("Only finance officers of a partner organisation can change this agreement")
+
+
+def _require_own_organisation_among(actor: Actor, partner_codes: tuple[str, ...]) -> None:
+    # Otherwise a finance officer could create or edit an agreement out of their own sight.
+    if actor.user is not None and actor.user.organisation.code not in partner_codes:
         raise ValidationFailed.single(
-            "partners", f"Your organisation ({own_code}) must be one of the partners"
+            "partners",
+            f"Your organisation ({actor.user.organisation.code}) must be one of the partners",
         )
 
 
@@ -310,7 +320,7 @@ def create_agreement(actor: Actor, data: Mapping[str, Any]) -> Agreement:
     if actor.user is not None:
         require_role(actor.user, Role.FINANCE_OFFICER, "create agreements")
     terms, cleaned = _clean_agreement(data)
-    _require_editor(actor, None, terms.partner_codes)
+    _require_own_organisation_among(actor, terms.partner_codes)
     agreement = Agreement.objects.create(**cleaned["fields"])
     _set_partners(agreement, cleaned["partners"], cleaned["auditors"])
     record(
@@ -338,7 +348,7 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     before = agreement_snapshot(agreement)
     merged = {**before, **data}
     terms, cleaned = _clean_agreement(merged)
-    _require_editor(actor, None, terms.partner_codes)
+    _require_own_organisation_among(actor, terms.partner_codes)
     for key, value in cleaned["fields"].items():
         setattr(agreement, key, value)
     agreement.save()
@@ -380,7 +390,7 @@ def approve_agreement(actor: Actor, agreement_id: int | str) -> Approval:
         raise Forbidden("Approvals are given by a named signatory, not by the system")
     agreement = get_agreement(user, agreement_id)
     require_role(user, Role.SIGNATORY, "approve agreements")
-    if not agreement.partnerships.filter(organisation_id=user.organisation_id).exists():
+    if not is_partner(user, agreement):
         raise Forbidden("Only a signatory of a partner organisation can approve this agreement")
     if agreement.approvals.filter(organisation_id=user.organisation_id).exists():
         raise ValidationFailed.single(
@@ -435,7 +445,13 @@ def add_contribution(
 
     year = attempt(lambda: parse.year(data.get("year")))
     amount = attempt(lambda: parse.money(data.get("amount"), "amount"))
-    mandated = attempt(lambda: parse.boolean(data.get("mandated"), "mandated"))
+    mandated = None
+    if parse.is_blank(data.get("mandated")):
+        errors.add(
+            "mandated", "Say whether the contribution is mandated (national minimum) or additional"
+        )
+    else:
+        mandated = attempt(lambda: parse.boolean(data.get("mandated"), "mandated"))
     frequency = attempt(
         lambda: parse.choice(data.get("frequency") or "quarterly", InstalmentFrequency, "frequency")
     )

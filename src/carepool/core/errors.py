@@ -57,6 +57,14 @@ class ErrorCollector:
     def extend(self, failure: ValidationFailed, prefix: str | None = None) -> None:
         self._errors.extend((failure.prefixed(prefix) if prefix else failure).errors)
 
+    @property
+    def errors(self) -> tuple[FieldError, ...]:
+        return tuple(self._errors)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(e.field for e in self._errors)
+
     def __len__(self) -> int:
         return len(self._errors)
 

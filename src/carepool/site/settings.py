@@ -66,7 +66,12 @@ TEMPLATES = [
 
 _database_url = os.environ.get("CAREPOOL_DATABASE_URL") or os.environ.get("DATABASE_URL")
 DATABASES = {
-    "default": dj_database_url.parse(_database_url, conn_max_age=60)
+    # Persistent connections in production; none in development and tests, where a live
+    # server's idle connection would otherwise hold the test database open at teardown.
+    "default": dj_database_url.parse(
+        _database_url,
+        conn_max_age=int(os.environ.get("CAREPOOL_CONN_MAX_AGE", "0" if DEBUG else "60")),
+    )
     if _database_url
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "carepool.sqlite3"}
 }

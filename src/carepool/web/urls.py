@@ -1,0 +1,71 @@
+"""The web interface's addresses. Mounted at / by ``carepool.site.urls``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from carepool.web.views import agreements, areas, auth, contributions, home, organisations
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    # organisations
+    path("organisations/", organisations.organisation_list, name="organisations"),
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<str:code>/", organisations.organisation_detail, name="organisation"),
+    path(
+        "organisations/<str:code>/edit/", organisations.organisation_edit, name="organisation_edit"
+    ),
+    path(
+        "organisations/<str:code>/delete/",
+        organisations.organisation_delete,
+        name="organisation_delete",
+    ),
+    # areas
+    path("areas/", areas.area_list, name="areas"),
+    path("areas/<str:code>/", areas.area_detail, name="area"),
+    # agreements
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:agreement_id>/edit/", agreements.agreement_edit, name="agreement_edit"),
+    path(
+        "agreements/<int:agreement_id>/delete/",
+        agreements.agreement_delete,
+        name="agreement_delete",
+    ),
+    path(
+        "agreements/<int:agreement_id>/approve/",
+        agreements.agreement_approve,
+        name="agreement_approve",
+    ),
+    path(
+        "agreements/<int:agreement_id>/contributions/new/",
+        contributions.contribution_add,
+        name="contribution_add",
+    ),
+    # contributions
+    path(
+        "contributions/<int:contribution_id>/",
+        contributions.contribution_detail,
+        name="contribution",
+    ),
+    path(
+        "contributions/<int:contribution_id>/vary/",
+        contributions.contribution_vary,
+        name="contribution_vary",
+    ),
+    path(
+        "contributions/<int:contribution_id>/edit/",
+        contributions.contribution_edit,
+        name="contribution_edit",
+    ),
+    path(
+        "contributions/<int:contribution_id>/delete/",
+        contributions.contribution_delete,
+        name="contribution_delete",
+    ),
+]

@@ -1,0 +1,176 @@
+"""Agreements: list, the full agreement page, add, change, delete and approve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from carepool.agreements import selectors, services
+from carepool.core.errors import ValidationFailed
+from carepool.organisations import selectors as organisation_selectors
+from carepool.web import presenters
+from carepool.web.forms import FormErrors, form_values, service_input
+from carepool.web.pages import actor, page
+
+LABELS = {
+    "title": "Title",
+    "area": "Area",
+    "arrangement_type": "Type of arrangement",
+    "partners": "Partners",
+    "host": "Host partner",
+    "auditors": "Auditors",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "break_clause_date": "Break clause date",
+    "governing_board": "Governing board",
+    "aims": "Shared aims",
+    "outcomes": "Measurable outcomes",
+    "functions_covered": "NHS and health-related functions covered",
+    "services_in_scope": "People and services in scope",
+    "staff_goods_accommodation": "Staff, goods and accommodation",
+    "charges_to_people": "Charges to people for social care",
+    "reporting_frequency": "Reporting frequency",
+    "risk_share": "Risk share provisions",
+    "overspend_protocol": "Overspend protocol",
+    "exit_terms": "Exit and termination",
+    "audit_arrangements": "Audit arrangements",
+    "variation_procedure": "Variation procedure",
+    "review_arrangements": "Review arrangements",
+}
+LIST_FIELDS = ("partners", "auditors")
+
+
+def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors or FormErrors(),
+        "labels": LABELS,
+        "areas": organisation_selectors.areas(),
+        "organisations": organisation_selectors.organisations(),
+        "arrangement_choices": presenters.ARRANGEMENT_CHOICES,
+        "reporting_choices": presenters.REPORTING_CHOICES,
+        "risk_share_example": presenters.RISK_SHARE_EXAMPLE,
+        **extra,
+    }
+
+
+def _input(request: HttpRequest) -> dict[str, Any]:
+    return service_input(request.POST, services.AGREEMENT_FIELDS, LIST_FIELDS)
+
+
+@page
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/agreements/list.jinja",
+        {
+            "agreements": selectors.visible_agreements(request.user).order_by(
+                "area__name", "title"
+            ),  # type: ignore[arg-type]
+            "arrangement_label": presenters.arrangement_label,
+            "long_date": presenters.long_date,
+            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    partners = selectors.partner_organisations(agreement)
+    names = {o.code: o.name for o in partners}
+    return render(
+        request,
+        "web/agreements/detail.jinja",
+        {
+            "agreement": agreement,
+            "partners": partners,
+            "auditors": list(agreement.auditors.order_by("name")),
+            "arrangement_label": presenters.arrangement_label(agreement.arrangement_type),
+            "reporting_label": presenters.reporting_label(agreement.reporting_frequency),
+            "long_date": presenters.long_date,
+            "risk_share": presenters.risk_share_view(agreement, names),
+            "completeness": presenters.completeness_view(selectors.completeness_of(agreement)),
+            "years": presenters.contributions_view(agreement),
+            "approvals": presenters.approvals_view(agreement),
+            "history": presenters.history_view(selectors.history(request.user, agreement.pk)),  # type: ignore[arg-type]
+            "actions": presenters.actions_for(request.user, agreement),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            agreement = services.create_agreement(actor(request), _input(request))
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, LABELS)
+            return render(
+                request,
+                "web/agreements/form.jinja",
+                _form_context(request.POST, errors),
+                status=400,
+            )
+        messages.success(request, f"Agreement '{agreement.title}' created")
+        return redirect("web:agreement", agreement.pk)
+    own = request.user.organisation.code  # type: ignore[union-attr]
+    values = form_values({"partners": [own], "host": own})
+    return render(request, "web/agreements/form.jinja", _form_context(values))
+
+
+@page
+def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    if request.method == "POST":
+        try:
+            agreement = services.update_agreement(actor(request), agreement.pk, _input(request))
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, LABELS)
+            return render(
+                request,
+                "web/agreements/form.jinja",
+                _form_context(request.POST, errors, agreement=agreement),
+                status=400,
+            )
+        messages.success(request, "Agreement updated")
+        return redirect("web:agreement", agreement.pk)
+    values = form_values(presenters.agreement_form_values(agreement))
+    return render(request, "web/agreements/form.jinja", _form_context(values, agreement=agreement))
+
+
+@page
+def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    errors = FormErrors()
+    if request.method == "POST":
+        try:
+            services.delete_agreement(actor(request), agreement.pk)
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, {})
+        else:
+            messages.success(request, f"Agreement '{agreement.title}' deleted")
+            return redirect("web:agreements")
+    return render(
+        request,
+        "web/agreements/delete.jinja",
+        {"agreement": agreement, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@require_POST
+@page
+def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    try:
+        approval = services.approve_agreement(actor(request), agreement_id)
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    else:
+        messages.success(request, f"{approval.organisation.name} approved the agreement")
+    return redirect("web:agreement", agreement_id)

@@ -1,0 +1,194 @@
+"""Contributions: add to an agreement, see one with its schedule, vary, change frequency, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from carepool.agreements import selectors, services
+from carepool.agreements.models import Agreement, Contribution
+from carepool.core.errors import ValidationFailed
+from carepool.core.periods import FinancialYear, PeriodError
+from carepool.web import presenters
+from carepool.web.forms import FormErrors, form_values, service_input
+from carepool.web.pages import actor, page
+
+ADD_LABELS = {
+    "year": "Financial year",
+    "partner": "Partner",
+    "funding_stream": "Funding stream",
+    "mandated": "Counts towards the national minimum",
+    "amount": "Amount",
+    "frequency": "Instalments",
+}
+ADD_FIELDS = tuple(ADD_LABELS)
+VARY_LABELS = {
+    "effective_date": "Effective date",
+    "change": "Change",
+    "new_amount": "New amount",
+    "reason": "Reason",
+}
+FREQUENCY_LABELS = {"frequency": "Instalments"}
+
+
+def _chosen_year(request: HttpRequest, agreement: Agreement) -> FinancialYear:
+    """The year whose funding streams the form lists: as posted or asked for, else a sensible one."""
+    years = presenters.rule_years()
+    text = request.POST.get("year") or request.GET.get("year") or ""
+    try:
+        return FinancialYear.parse(text)
+    except PeriodError:
+        pass
+    this_year = FinancialYear.containing(presenters.today())
+    in_term = [y for y in years if y.end >= agreement.start_date and y.start <= agreement.end_date]
+    if this_year in in_term:
+        return this_year
+    return in_term[0] if in_term else years[-1]
+
+
+def _add_context(
+    request: HttpRequest, agreement: Agreement, values: Any, errors: FormErrors | None = None
+) -> dict[str, Any]:
+    year = _chosen_year(request, agreement)
+    rules = presenters.year_rules(year)
+    return {
+        "agreement": agreement,
+        "values": values,
+        "errors": errors or FormErrors(),
+        "year": year,
+        "years": presenters.rule_years(),
+        "streams": rules.funding_streams if rules else (),
+        "partners": selectors.partner_organisations(agreement),
+        "frequency_choices": presenters.FREQUENCY_CHOICES,
+    }
+
+
+@page
+def contribution_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    template = "web/contributions/add.jinja"
+    if request.method == "POST":
+        try:
+            contribution = services.add_contribution(
+                actor(request), agreement.pk, service_input(request.POST, ADD_FIELDS)
+            )
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, ADD_LABELS)
+            context = _add_context(request, agreement, request.POST, errors)
+            return render(request, template, context, status=400)
+        messages.success(
+            request, f"Contribution added: {contribution.partner.name}, {contribution.year}"
+        )
+        return redirect("web:contribution", contribution.pk)
+    year = _chosen_year(request, agreement)
+    values = form_values({"year": year.label, "frequency": "quarterly"})
+    return render(request, template, _add_context(request, agreement, values))
+
+
+def _contribution_context(contribution: Contribution) -> dict[str, Any]:
+    year = FinancialYear.parse(contribution.year)
+    original, current = presenters.contribution_amounts(contribution)
+    return {
+        "contribution": contribution,
+        "agreement": contribution.agreement,
+        "stream": presenters.stream_names(year).get(
+            contribution.stream_code, contribution.stream_code
+        ),
+        "original": original,
+        "current": current,
+        "frequency_label": presenters.frequency_label(contribution.frequency),
+    }
+
+
+@page
+def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    return render(
+        request,
+        "web/contributions/detail.jinja",
+        {
+            **_contribution_context(contribution),
+            "variations": presenters.variations_view(contribution),
+            "schedule": presenters.schedule_view(contribution),
+            "long_date": presenters.long_date,
+            "actions": presenters.actions_for(request.user, contribution.agreement),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def contribution_vary(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    template = "web/contributions/vary.jinja"
+    if request.method == "POST":
+        try:
+            services.vary_contribution(
+                actor(request), contribution.pk, service_input(request.POST, VARY_LABELS)
+            )
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, VARY_LABELS)
+            context = {
+                **_contribution_context(contribution),
+                "values": request.POST,
+                "errors": errors,
+            }
+            return render(request, template, context, status=400)
+        messages.success(request, "Variation recorded")
+        return redirect("web:contribution", contribution.pk)
+    context = {
+        **_contribution_context(contribution),
+        "values": form_values(),
+        "errors": FormErrors(),
+    }
+    return render(request, template, context)
+
+
+@page
+def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    template = "web/contributions/edit.jinja"
+    extra = {"frequency_choices": presenters.FREQUENCY_CHOICES}
+    if request.method == "POST":
+        try:
+            services.update_contribution(
+                actor(request), contribution.pk, service_input(request.POST, FREQUENCY_LABELS)
+            )
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, FREQUENCY_LABELS)
+            context = {
+                **_contribution_context(contribution),
+                **extra,
+                "values": request.POST,
+                "errors": errors,
+            }
+            return render(request, template, context, status=400)
+        messages.success(request, "Instalments changed")
+        return redirect("web:contribution", contribution.pk)
+    values = form_values({"frequency": contribution.frequency})
+    context = {
+        **_contribution_context(contribution),
+        **extra,
+        "values": values,
+        "errors": FormErrors(),
+    }
+    return render(request, template, context)
+
+
+@page
+def contribution_delete(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    errors = FormErrors()
+    if request.method == "POST":
+        agreement_id = contribution.agreement_id
+        try:
+            services.delete_contribution(actor(request), contribution.pk)
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, {})
+        else:
+            messages.success(request, "Contribution removed")
+            return redirect("web:agreement", agreement_id)
+    context = {**_contribution_context(contribution), "errors": errors}
+    return render(request, "web/contributions/delete.jinja", context, status=400 if errors else 200)

@@ -1,0 +1,135 @@
+"""Organisations: list, detail with their visible agreements and history, add, change, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from carepool.audit.selectors import history_for_object
+from carepool.core.errors import ValidationFailed
+from carepool.organisations import selectors, services
+from carepool.web import presenters
+from carepool.web.forms import FormErrors, form_values, service_input
+from carepool.web.pages import actor, page
+
+LABELS = {
+    "name": "Name",
+    "org_type": "Type of organisation",
+    "code_system": "Kind of code",
+    "code": "Code",
+}
+
+
+def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors or FormErrors(),
+        "type_choices": presenters.ORGANISATION_TYPE_CHOICES,
+        "code_system_choices": presenters.CODE_SYSTEM_CHOICES,
+        **extra,
+    }
+
+
+@page
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    org_type = request.GET.get("type", "").strip()
+    return render(
+        request,
+        "web/organisations/list.jinja",
+        {
+            "organisations": selectors.organisations(search, org_type),
+            "search": search,
+            "org_type": org_type,
+            "type_choices": presenters.ORGANISATION_TYPE_CHOICES,
+            "type_label": presenters.organisation_type_label,
+            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = selectors.get_organisation(code)
+    return render(
+        request,
+        "web/organisations/detail.jinja",
+        {
+            "organisation": organisation,
+            "agreements": presenters.agreements_of_organisation(request.user, organisation),  # type: ignore[arg-type]
+            "history": presenters.history_view(
+                history_for_object("organisation", organisation.code)
+            ),
+            "type_label": presenters.organisation_type_label(organisation.org_type),
+            "code_system_label": presenters.code_system_label(organisation.code_system),
+            "arrangement_label": presenters.arrangement_label,
+            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            organisation = services.create_organisation(
+                actor(request), service_input(request.POST, services.FIELDS)
+            )
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, LABELS)
+            return render(
+                request,
+                "web/organisations/form.jinja",
+                _form_context(request.POST, errors),
+                status=400,
+            )
+        messages.success(request, f"{organisation.name} added")
+        return redirect("web:organisation", organisation.code)
+    return render(request, "web/organisations/form.jinja", _form_context(form_values()))
+
+
+@page
+def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = selectors.get_organisation(code)
+    if request.method == "POST":
+        try:
+            organisation = services.update_organisation(
+                actor(request), organisation.code, service_input(request.POST, services.FIELDS)
+            )
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, LABELS)
+            return render(
+                request,
+                "web/organisations/form.jinja",
+                _form_context(request.POST, errors, organisation=organisation),
+                status=400,
+            )
+        messages.success(request, f"{organisation.name} updated")
+        return redirect("web:organisation", organisation.code)
+    values = form_values(presenters.organisation_form_values(organisation))
+    return render(
+        request, "web/organisations/form.jinja", _form_context(values, organisation=organisation)
+    )
+
+
+@page
+def organisation_delete(request: HttpRequest, code: str) -> HttpResponse:
+    organisation = selectors.get_organisation(code)
+    errors = FormErrors()
+    if request.method == "POST":
+        try:
+            services.delete_organisation(actor(request), organisation.code)
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, {})
+        else:
+            messages.success(request, f"{organisation.name} deleted")
+            return redirect("web:organisations")
+    return render(
+        request,
+        "web/organisations/delete.jinja",
+        {"organisation": organisation, "errors": errors},
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,120 @@
+"""A finance officer's journey in a real browser, with axe-core checking every page.
+
+Set CAREPOOL_SCREENSHOT=1 (or to a .png path) to also save the agreement page as the README's
+screenshot (docs/screenshot.png by default).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import PASSWORD, World
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def screenshot_path() -> Path | None:
+    wanted = os.environ.get("CAREPOOL_SCREENSHOT", "").strip()
+    if not wanted or wanted == "0":
+        return None
+    return Path(wanted) if wanted.endswith(".png") else PROJECT_DIR / "docs" / "screenshot.png"
+
+
+def accessible(page: Any, axe_check: Any) -> None:
+    assert page.title().endswith(" - Carepool")
+    assert axe_check(page) == [], page.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_officer_adds_and_varies_a_contribution(
+    flushable_audit: None, live_server: Any, page: Any, axe_check: Any, world: World
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    agreement = world.agreement.title
+
+    # log in
+    page.goto(live_server.url + "/")
+    assert "/login/" in page.url
+    accessible(page, axe_check)
+    page.fill("#username", "finance")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    # home -> agreement
+    page.get_by_role("heading", level=1, name="Your agreements").wait_for()
+    accessible(page, axe_check)
+    page.get_by_role("link", name=agreement).click()
+    page.get_by_role("heading", level=1, name=agreement).wait_for()
+    accessible(page, axe_check)
+    if (path := screenshot_path()) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path))
+
+    # add a contribution; a mistake first, to check the error summary takes the focus
+    page.get_by_role("button", name="Add a contribution").click()
+    page.get_by_role("heading", level=1, name="Add a contribution").wait_for()
+    accessible(page, axe_check)
+    page.select_option("#year", "2024-25")
+    page.select_option("#partner", "E08000035")
+    page.select_option("#funding_stream", "dfg")
+    page.check("#mandated")
+    page.fill("#amount", "-45")
+    page.select_option("#frequency", "monthly")
+    page.get_by_role("button", name="Add contribution").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    assert "Amount cannot be negative" in page.locator("#amount-error").inner_text()
+    assert page.input_value("#amount") == "-45"
+    accessible(page, axe_check)
+    page.get_by_role("link", name="Amount cannot be negative").click()
+    assert page.evaluate("document.activeElement.id") == "amount"
+    page.fill("#amount", "4500000.00")
+    page.get_by_role("button", name="Add contribution").click()
+
+    # see it, and the agreement's new total
+    page.get_by_text("Contribution added").wait_for()
+    assert page.locator('[data-total="schedule"]').inner_text() == "£4,500,000.00"
+    accessible(page, axe_check)
+    page.get_by_role("link", name=agreement).first.click()
+    total = page.locator('[data-total="2024-25"]').inner_text()
+    assert total == "£99,500,000.01"  # 95,000,000.01 already pooled + 4,500,000.00
+    assert page.get_by_role("cell", name="Disabled Facilities Grant").count() >= 1
+
+    # vary it
+    page.get_by_role(
+        "link", name=re.compile(r"Leeds City Council\s*: Disabled Facilities Grant")
+    ).click()
+    page.get_by_role("button", name="Vary the amount").click()
+    page.get_by_role("heading", level=1, name=re.compile("Vary the amount")).wait_for()
+    accessible(page, axe_check)
+    page.fill("#effective_date", "2024-10-01")
+    page.fill("#new_amount", "5100000.00")
+    page.fill("#reason", "Adaptations backlog agreed by the board")
+    page.get_by_role("button", name="Record variation").click()
+
+    # see the schedule: the extra 600,000 spread over the six instalments still to come
+    page.get_by_text("Variation recorded").wait_for()
+    accessible(page, axe_check)
+    schedule = page.locator("#schedule + p + table")
+    assert schedule.get_by_role("cell", name="£375,000.00").count() == 6
+    assert schedule.get_by_role("cell", name="£475,000.00").count() == 6
+    assert page.locator('[data-total="schedule"]').inner_text() == "£5,100,000.00"
+    assert "Adaptations backlog agreed by the board" in page.locator("#variations + *").inner_text()
+
+    # see the audit history: who, through the web, what changed
+    page.get_by_role("link", name="See this agreement's audit history").click()
+    history = page.locator("table.app-history")
+    history.wait_for()
+    first = history.locator("tbody tr").first.inner_text()
+    assert "Finance" in first
+    assert "Web" in first
+    assert "5100000.00" in first
+    assert page.locator('[data-total="2024-25"]').inner_text() == "£100,100,000.01"
+    accessible(page, axe_check)
