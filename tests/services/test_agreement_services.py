@@ -405,3 +405,59 @@ class TestAuditTrail:
         creates = AuditEvent.objects.filter(action="create", object_type="contribution")
         assert creates.count() == 2
         assert set(creates.values_list("actor_name", flat=True)) == {"system (System)"}
+
+
+class TestRiskShareProvisions:
+    def test_add_and_remove_are_audited_and_withdraw_approvals(self, world, finance):
+        services.approve_agreement(Actor(world.signatory, Interface.WEB), world.agreement.pk)
+        services.add_risk_share_provision(
+            finance, world.agreement.pk, {"kind": "risk_pool", "amount": "500,000"}
+        )
+        services.add_risk_share_provision(finance, world.agreement.pk, {"kind": "carry_forward"})
+        world.agreement.refresh_from_db()
+        assert world.agreement.risk_share == [
+            {"kind": "risk_pool", "applies_to": "overspend", "amount": "500000.00"},
+            {"kind": "carry_forward", "applies_to": "underspend"},
+        ]
+        assert world.agreement.approvals.count() == 0
+        services.remove_risk_share_provision(finance, world.agreement.pk, 1)
+        world.agreement.refresh_from_db()
+        assert [p["kind"] for p in world.agreement.risk_share] == ["carry_forward"]
+        updates = AuditEvent.objects.filter(object_type="agreement", action="update")
+        assert updates.count() == 3
+
+    def test_errors_name_the_provision_fields(self, world, finance):
+        exc = refused(
+            lambda: services.add_risk_share_provision(
+                finance,
+                world.agreement.pk,
+                {"kind": "agreed_ratio", "shares": {"QWO": "x", "QKS": "1"}},
+            ),
+            "shares.QWO",
+            "not a number",
+        )
+        assert {e.field for e in exc.errors} == {"shares.QWO"}
+        refused(
+            lambda: services.add_risk_share_provision(
+                finance, world.agreement.pk, {"kind": "agreed_ratio", "shares": {"QKS": "1"}}
+            ),
+            "risk_share[1]",
+            "'QKS' is not a partner",
+        )
+
+    def test_removing_a_missing_provision(self, world, finance):
+        refused(
+            lambda: services.remove_risk_share_provision(finance, world.agreement.pk, 3),
+            "position",
+            "no provision 3",
+        )
+
+    def test_only_editors(self, world):
+        refused(
+            lambda: services.add_risk_share_provision(
+                Actor(world.viewer, Interface.WEB), world.agreement.pk, {"kind": "carry_forward"}
+            ),
+            None,
+            "finance officer role",
+            Forbidden,
+        )

@@ -45,7 +45,7 @@ from carepool.core.contributions import (
     validate_contribution,
     validate_variation,
 )
-from carepool.core.errors import ErrorCollector, ValidationFailed
+from carepool.core.errors import ErrorCollector, FieldError, ValidationFailed
 from carepool.core.money import Money
 from carepool.core.risk_share import parse_provisions
 from carepool.core.rules import load_rules
@@ -363,6 +363,46 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
         )
         _withdraw_approvals(actor, agreement, "the agreement's terms changed")
     return agreement
+
+
+@transaction.atomic
+def add_risk_share_provision(
+    actor: Actor, agreement_id: int | str, provision: Mapping[str, Any]
+) -> Agreement:
+    """Append one provision to the agreement's risk share.
+
+    Errors name the provision's own fields (``cap``, ``shares.QWO``), not its place in the
+    list, so a form for a single provision can show them beside its inputs.
+    """
+    agreement = _load_agreement(actor, agreement_id)
+    _require_editor(actor, agreement)
+    if not isinstance(provision, Mapping):
+        raise ValidationFailed.single("kind", "Describe the provision")
+    position = len(agreement.risk_share) + 1
+    prefix = f"risk_share[{position}]."
+    try:
+        return update_agreement(
+            actor, agreement.pk, {"risk_share": [*agreement.risk_share, dict(provision)]}
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            FieldError(
+                e.field.removeprefix(prefix) if e.field.startswith(prefix) else e.field, e.message
+            )
+            for e in exc.errors
+        ) from None
+
+
+@transaction.atomic
+def remove_risk_share_provision(actor: Actor, agreement_id: int | str, position: int) -> Agreement:
+    """Remove the provision at ``position`` (1 = the first)."""
+    agreement = _load_agreement(actor, agreement_id)
+    _require_editor(actor, agreement)
+    provisions = list(agreement.risk_share)
+    if not 1 <= position <= len(provisions):
+        raise ValidationFailed.single("position", f"There is no provision {position} to remove")
+    del provisions[position - 1]
+    return update_agreement(actor, agreement.pk, {"risk_share": provisions})
 
 
 @transaction.atomic
