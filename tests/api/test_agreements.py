@@ -40,6 +40,15 @@ def test_agreement_detail_has_every_term(api_as: SignIn, world: World) -> None:
     assert {"risk_share", "exit", "contributions"} <= missing  # LEEDS-VCS has put nothing in
 
 
+def test_agreement_list_gives_each_summary_with_its_break_clause(
+    api_as: SignIn, world: World
+) -> None:
+    listed = api_as(world.viewer).get("/agreements").json()
+    assert [a["id"] for a in listed] == [world.agreement.pk]
+    assert listed[0]["break_clause_date"] == "2025-03-31"
+    assert listed[0]["arrangement_type_label"] == "Pooled fund"
+
+
 def test_completeness_lists_every_item(api_as: SignIn, world: World) -> None:
     body = api_as(world.auditor).get(f"/agreements/{world.agreement.pk}/completeness").json()
     assert body["complete"] is False
@@ -49,6 +58,9 @@ def test_completeness_lists_every_item(api_as: SignIn, world: World) -> None:
     assert items["risk_share"]["label"] == "Risk share for overspends and underspends"
     assert items["risk_share"]["why"]
     assert {i["status"] for i in body["items"]} <= {"present", "missing", "not_applicable"}
+    assert [m["key"] for m in body["missing"]] == [
+        i["key"] for i in body["items"] if i["status"] == "missing"
+    ]
 
 
 def test_creating_an_agreement_is_audited_as_api(api_as: SignIn, world: World) -> None:

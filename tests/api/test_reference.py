@@ -85,6 +85,7 @@ def test_areas(api_as: SignIn, world: World) -> None:
     assert [a["name"] for a in api.get("/areas", q="lee").json()] == ["Leeds"]
     leeds = api.get("/areas/e08000035").json()
     assert leeds["region_name"] == "Yorkshire and The Humber"
+    assert leeds["source"]
     assert api.get("/areas/E99999999").status_code == 404
 
 

@@ -131,6 +131,7 @@ class AreaOut(AreaRef):
     region_name: str
     country_code: str
     country_name: str
+    source: str = Field(description="The file the area was loaded from")
 
 
 class AgreementSummary(BaseModel):
@@ -142,6 +143,7 @@ class AgreementSummary(BaseModel):
     host: OrganisationRef
     start_date: date
     end_date: date
+    break_clause_date: date | None
 
 
 class OrganisationDetail(OrganisationOut):
@@ -210,33 +212,20 @@ class CompletenessItemOut(BaseModel):
     status: str = Field(examples=["missing"], description="present, missing or not_applicable")
 
 
-class CompletenessOut(BaseModel):
-    complete: bool
-    items: list[CompletenessItemOut]
-
-
 class MissingItemOut(BaseModel):
     key: str
     label: str
 
 
-class CompletenessSummary(BaseModel):
+class CompletenessOut(BaseModel):
     complete: bool
-    missing: list[MissingItemOut]
+    missing: list[MissingItemOut] = Field(description="The items with status missing")
+    items: list[CompletenessItemOut]
 
 
-class AgreementDetail(BaseModel):
-    id: int
-    title: str
-    area: AreaRef
-    arrangement_type: str
-    arrangement_type_label: str
+class AgreementDetail(AgreementSummary):
     partners: list[OrganisationRef]
-    host: OrganisationRef
     auditors: list[OrganisationRef]
-    start_date: date
-    end_date: date
-    break_clause_date: date | None
     governing_board: str
     aims: str
     outcomes: list[str]
@@ -252,7 +241,7 @@ class AgreementDetail(BaseModel):
     variation_procedure: str
     review_arrangements: str
     approvals: list[ApprovalOut]
-    completeness: CompletenessSummary
+    completeness: CompletenessOut
     contribution_years: list[str] = Field(examples=[["2024-25"]])
     created_at: datetime
     updated_at: datetime

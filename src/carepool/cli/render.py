@@ -1,4 +1,4 @@
-"""Rich tables for people. The values are those of ``present`` (the --json shapes)."""
+"""Rich tables for people. The values are those of the --json shapes (the apps' ``records``)."""
 
 from __future__ import annotations
 

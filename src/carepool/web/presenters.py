@@ -144,15 +144,6 @@ def agreements_of_organisation(user: User, organisation: Organisation) -> QueryS
     )
 
 
-def organisation_form_values(organisation: Organisation) -> dict[str, str]:
-    return {
-        "code": organisation.code,
-        "code_system": organisation.code_system,
-        "name": organisation.name,
-        "org_type": organisation.org_type,
-    }
-
-
 # areas and population -----------------------------------------------------------------
 
 

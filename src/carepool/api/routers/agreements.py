@@ -3,8 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from carepool.agreements import selectors, services
-from carepool.api import presenters
+from carepool.agreements import records, selectors, services
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import (
@@ -15,6 +14,7 @@ from carepool.api.schemas import (
     AuditEventOut,
     CompletenessOut,
 )
+from carepool.audit.records import audit_event
 
 router = Router(tags=["agreements"])
 
@@ -26,7 +26,7 @@ router = Router(tags=["agreements"])
 )
 def list_agreements(request: HttpRequest) -> list[dict]:
     """The agreements you may see: your organisation's, those you audit, or all for assurers."""
-    return [presenters.agreement_summary(a) for a in selectors.visible_agreements(user_of(request))]
+    return [records.agreement_summary(a) for a in selectors.visible_agreements(user_of(request))]
 
 
 @router.get(
@@ -37,7 +37,7 @@ def list_agreements(request: HttpRequest) -> list[dict]:
 def get_agreement(request: HttpRequest, agreement_id: int) -> dict:
     """All of an agreement's terms, its partners, host, auditors, risk share, approvals and
     what a complete agreement would still need."""
-    return presenters.agreement_detail(selectors.get_agreement(user_of(request), agreement_id))
+    return records.agreement_detail(selectors.get_agreement(user_of(request), agreement_id))
 
 
 @router.post(
@@ -48,7 +48,7 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> dict:
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
     """Record a new agreement. Your organisation must be one of the partners."""
     agreement = services.create_agreement(actor_of(request), payload.given())
-    return Status(201, presenters.agreement_detail(agreement))
+    return Status(201, records.agreement_detail(agreement))
 
 
 @router.patch(
@@ -60,7 +60,7 @@ def update_agreement(request: HttpRequest, agreement_id: int, payload: Agreement
     """Change some of an agreement's terms; fields left out keep their values. A change
     withdraws the partners' approvals."""
     agreement = services.update_agreement(actor_of(request), agreement_id, payload.given())
-    return presenters.agreement_detail(agreement)
+    return records.agreement_detail(agreement)
 
 
 @router.delete(
@@ -82,7 +82,7 @@ def delete_agreement(request: HttpRequest, agreement_id: int) -> Status:
 def agreement_completeness(request: HttpRequest, agreement_id: int) -> dict:
     """Each item a complete pooled fund agreement states: present, missing or not applicable."""
     agreement = selectors.get_agreement(user_of(request), agreement_id)
-    return presenters.completeness(selectors.completeness_of(agreement))
+    return records.completeness(selectors.completeness_of(agreement))
 
 
 @router.get(
@@ -93,7 +93,7 @@ def agreement_completeness(request: HttpRequest, agreement_id: int) -> dict:
 def agreement_history(request: HttpRequest, agreement_id: int) -> list[dict]:
     """Every recorded change to the agreement and everything in it, newest first: who, when,
     through which interface, and what changed."""
-    return [presenters.audit_event(e) for e in selectors.history(user_of(request), agreement_id)]
+    return [audit_event(e) for e in selectors.history(user_of(request), agreement_id)]
 
 
 @router.post(
@@ -104,4 +104,4 @@ def agreement_history(request: HttpRequest, agreement_id: int) -> list[dict]:
 def approve_agreement(request: HttpRequest, agreement_id: int) -> Status:
     """Approve the agreement as it stands, for your organisation. Needs the signatory role."""
     approval = services.approve_agreement(actor_of(request), agreement_id)
-    return Status(201, presenters.approval(approval))
+    return Status(201, records.approval(approval))

@@ -3,11 +3,10 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from carepool.api import presenters
 from carepool.api.responses import responses
 from carepool.api.schemas import AreaOut, PopulationOut
 from carepool.core import parse
-from carepool.organisations import selectors
+from carepool.organisations import records, selectors
 
 router = Router(tags=["areas"])
 
@@ -15,13 +14,13 @@ router = Router(tags=["areas"])
 @router.get("/areas", response=responses({200: list[AreaOut]}, (401, 422)), summary="List areas")
 def list_areas(request: HttpRequest, q: str = "") -> list[dict]:
     """Every area, by name. ``q`` searches names and matches codes."""
-    return [presenters.area(a) for a in selectors.areas(q)]
+    return [records.area(a) for a in selectors.areas(q)]
 
 
 @router.get("/areas/{code}", response=responses({200: AreaOut}, (401, 404)), summary="Get an area")
 def get_area(request: HttpRequest, code: str) -> dict:
     """One area by its GSS code, like E08000035."""
-    return presenters.area(selectors.get_area(code))
+    return records.area(selectors.get_area(code))
 
 
 @router.get(
@@ -39,4 +38,4 @@ def area_population(
     """
     area = selectors.get_area(code)
     answer = selectors.population(area.code, parse.year(year), min_age, max_age)
-    return presenters.population(area, answer)
+    return records.population(answer, area)

@@ -3,8 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from carepool.agreements import selectors, services
-from carepool.api import presenters
+from carepool.agreements import records, selectors, services
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import WRITE, responses
 from carepool.api.schemas import (
@@ -36,12 +35,12 @@ def list_contributions(request: HttpRequest, agreement_id: int, year: str | None
     return {
         "year": asked.label if asked is not None else None,
         "contributions": [
-            presenters.contribution(model, core)
+            records.contribution(model, core)
             for summary in summaries
             for model, core in summary.contributions
         ],
-        "totals": presenters.totals(summaries[0].totals) if asked is not None else None,
-        "years": [{"year": s.year.label, "totals": presenters.totals(s.totals)} for s in summaries],
+        "totals": records.totals(summaries[0].totals) if asked is not None else None,
+        "years": [records.year_totals(s) for s in summaries],
     }
 
 
@@ -53,7 +52,7 @@ def list_contributions(request: HttpRequest, agreement_id: int, year: str | None
 def add_contribution(request: HttpRequest, agreement_id: int, payload: ContributionIn) -> Status:
     """Record what a partner puts in for a year from a funding stream. Withdraws approvals."""
     contribution = services.add_contribution(actor_of(request), agreement_id, payload.given())
-    return Status(201, presenters.contribution_detail(contribution))
+    return Status(201, records.contribution_detail(contribution))
 
 
 @router.get(
@@ -63,7 +62,7 @@ def add_contribution(request: HttpRequest, agreement_id: int, payload: Contribut
 )
 def get_contribution(request: HttpRequest, contribution_id: int) -> dict:
     """One contribution with its variations and its instalment schedule."""
-    return presenters.contribution_detail(
+    return records.contribution_detail(
         selectors.get_contribution(user_of(request), contribution_id)
     )
 
@@ -78,7 +77,7 @@ def update_contribution(
 ) -> dict:
     """Change how the contribution is paid. Amounts change only through variations."""
     contribution = services.update_contribution(actor_of(request), contribution_id, payload.given())
-    return presenters.contribution_detail(contribution)
+    return records.contribution_detail(contribution)
 
 
 @router.delete(
@@ -106,7 +105,7 @@ def vary_contribution(request: HttpRequest, contribution_id: int, payload: Varia
     return Status(
         201,
         {
-            **presenters.variation(variation),
-            "contribution": presenters.contribution_detail(contribution),
+            **records.variation(variation),
+            "contribution": records.contribution_detail(contribution),
         },
     )

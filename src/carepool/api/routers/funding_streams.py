@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from carepool.api import presenters
+from carepool.agreements.records import funding_streams
 from carepool.api.responses import responses
 from carepool.api.schemas import FundingStreamsOut
 from carepool.core import parse
@@ -19,4 +19,4 @@ router = Router(tags=["rules"])
 )
 def list_funding_streams(request: HttpRequest, year: str) -> dict:
     """The funding streams a contribution may be recorded against in a financial year."""
-    return presenters.funding_streams(load_rules().for_year(parse.year(year)))
+    return funding_streams(load_rules().for_year(parse.year(year)))

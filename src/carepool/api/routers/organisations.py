@@ -3,13 +3,14 @@
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from carepool.agreements.records import agreement_summary
 from carepool.agreements.selectors import visible_agreements_with_partner
-from carepool.api import presenters
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import AuditEventOut, OrganisationDetail, OrganisationIn, OrganisationOut
+from carepool.audit.records import audit_event
 from carepool.audit.selectors import history_for_object
-from carepool.organisations import selectors, services
+from carepool.organisations import records, selectors, services
 
 router = Router(tags=["organisations"])
 
@@ -25,7 +26,7 @@ def list_organisations(
     org_type: str = Query("", alias="type", description="An organisation type, like council"),
 ) -> list[dict]:
     """Every organisation, by name. ``q`` searches names and matches codes; ``type`` filters."""
-    return [presenters.organisation(o) for o in selectors.organisations(q, org_type)]
+    return [records.organisation(o) for o in selectors.organisations(q, org_type)]
 
 
 @router.get(
@@ -38,8 +39,8 @@ def get_organisation(request: HttpRequest, code: str) -> dict:
     org = selectors.get_organisation(code)
     agreements = visible_agreements_with_partner(user_of(request), org.pk)
     return {
-        **presenters.organisation(org),
-        "agreements": [presenters.agreement_summary(a) for a in agreements],
+        **records.organisation(org),
+        "agreements": [agreement_summary(a) for a in agreements],
     }
 
 
@@ -51,7 +52,7 @@ def get_organisation(request: HttpRequest, code: str) -> dict:
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     """Add an organisation with its official code. Needs the finance officer role."""
     org = services.create_organisation(actor_of(request), payload.given())
-    return Status(201, presenters.organisation(org))
+    return Status(201, records.organisation(org))
 
 
 @router.patch(
@@ -62,7 +63,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
 def update_organisation(request: HttpRequest, code: str, payload: OrganisationIn) -> dict:
     """Change some of an organisation's fields; fields left out keep their values."""
     org = services.update_organisation(actor_of(request), code, payload.given())
-    return presenters.organisation(org)
+    return records.organisation(org)
 
 
 @router.delete(
@@ -84,4 +85,4 @@ def delete_organisation(request: HttpRequest, code: str) -> Status:
 def organisation_history(request: HttpRequest, code: str) -> list[dict]:
     """Every recorded change to the organisation, newest first."""
     org = selectors.get_organisation(code)
-    return [presenters.audit_event(e) for e in history_for_object("organisation", org.code)]
+    return [audit_event(e) for e in history_for_object("organisation", org.code)]

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from carepool.agreements import selectors
+from carepool.agreements import records, selectors
 from carepool.agreements.models import Agreement
-from carepool.cli import present, render
+from carepool.audit.records import audit_event
+from carepool.cli import render
 from carepool.cli.options import JsonOption, UserOption, acting_user
 from carepool.cli.output import Output
 from carepool.core.agreements import ReportingFrequency
+from carepool.core.risk_share import ProvisionKind
 
 app = typer.Typer(
     help="Partnership agreements, as the --user sees them. Agreements the user's organisation "
@@ -42,7 +44,7 @@ def list_agreements(user: UserOption, as_json: JsonOption = False) -> None:
     out = Output(as_json)
     with out.guard():
         actor = acting_user(out, user)
-        rows = [present.agreement_summary(a) for a in selectors.visible_agreements(actor)]
+        rows = [records.agreement_summary(a) for a in selectors.visible_agreements(actor)]
     if as_json:
         out.json({"agreements": rows})
         return
@@ -55,7 +57,7 @@ def list_agreements(user: UserOption, as_json: JsonOption = False) -> None:
                     a["id"],
                     a["title"],
                     a["area"]["name"],
-                    a["arrangement_label"],
+                    a["arrangement_type_label"],
                     a["host"]["name"],
                     f"{a['start_date']} to {a['end_date']}",
                 )
@@ -67,27 +69,13 @@ def list_agreements(user: UserOption, as_json: JsonOption = False) -> None:
 
 
 def agreement_detail(agreement: Agreement) -> dict[str, Any]:
-    partners = selectors.partner_organisations(agreement)
-    years = []
-    for year in selectors.contribution_years(agreement):
-        summary = selectors.year_summary(agreement, year)
-        years.append({"year": year.label, "totals": present.totals(summary.totals)})
+    """The agreement as the API gives it, and each year's totals (``show`` prints them)."""
     return {
-        **present.agreement_summary(agreement),
-        "partners": [present.organisation(o) for o in partners],
-        "auditors": [present.organisation(o) for o in agreement.auditors.order_by("name")],
-        **present.agreement_terms(agreement),
-        "completeness": present.completeness(selectors.completeness_of(agreement)),
-        "approvals": [
-            {
-                "organisation": a.organisation.code,
-                "organisation_name": a.organisation.name,
-                "approved_by": a.approved_by.display_name,
-                "approved_at": a.approved_at.isoformat(),
-            }
-            for a in selectors.approvals_of(agreement)
+        **records.agreement_detail(agreement),
+        "years": [
+            records.year_totals(selectors.year_summary(agreement, year))
+            for year in selectors.contribution_years(agreement)
         ],
-        "contribution_years": years,
     }
 
 
@@ -108,7 +96,7 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
             f"{escape(data['title'])} (id {data['id']})",
             [
                 ("Area", f"{data['area']['name']} ({data['area']['code']})"),
-                ("Arrangement", data["arrangement_label"]),
+                ("Arrangement", data["arrangement_type_label"]),
                 ("Partners", "; ".join(f"{p['name']} ({p['code']})" for p in data["partners"])),
                 ("Host", f"{data['host']['name']} ({data['host']['code']})"),
                 (
@@ -132,7 +120,10 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
         render.table(
             "Risk share",
             ("Provision", "Applies to", "Details"),
-            ((p["label"], p["applies_to"], _provision_details(p)) for p in data["risk_share"]),
+            (
+                (_provision_label(p), p["applies_to"], _provision_details(p))
+                for p in data["risk_share"]
+            ),
         )
         if data["risk_share"]
         else "[bold]Risk share[/]: not stated"
@@ -147,7 +138,7 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
                 ("Organisation", "Approved by", "At"),
                 (
                     (
-                        a["organisation_name"],
+                        a["organisation"]["name"],
                         a["approved_by"],
                         a["approved_at"][:16].replace("T", " "),
                     )
@@ -157,9 +148,17 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
         )
     else:
         out.print("[bold]Approvals[/]: none yet")
-    for year in data["contribution_years"]:
+    for year in data["years"]:
         out.print()
         out.print(render.totals(year["totals"], names, year["year"]))
+
+
+def _provision_label(p: dict[str, Any]) -> str:
+    kind = str(p.get("kind"))
+    try:
+        return ProvisionKind(kind).label
+    except ValueError:  # stored by an older rule set
+        return kind
 
 
 def _provision_details(p: dict[str, Any]) -> str:
@@ -199,7 +198,7 @@ def completeness(agreement_id: AgreementId, user: UserOption, as_json: JsonOptio
         data = {
             "id": agreement.pk,
             "title": agreement.title,
-            **present.completeness(selectors.completeness_of(agreement)),
+            **records.completeness(selectors.completeness_of(agreement)),
         }
     if as_json:
         out.json(data)
@@ -215,7 +214,7 @@ def history(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = F
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
         agreement = selectors.get_agreement(actor, agreement_id)
-        events = [present.audit_event(e) for e in selectors.history(actor, agreement_id)]
+        events = [audit_event(e) for e in selectors.history(actor, agreement_id)]
     if as_json:
         out.json({"id": agreement.pk, "title": agreement.title, "events": events})
         return
@@ -226,8 +225,7 @@ def history(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = F
             (
                 (
                     e["at"][:19].replace("T", " "),
-                    f"{e['actor']}"
-                    + (f"\n{e['actor_organisation']}" if e["actor_organisation"] else ""),
+                    f"{e['actor']}" + (f"\n{e['organisation']}" if e["organisation"] else ""),
                     e["interface"],
                     f"{e['action']} {e['object_type']}: {e['object']}"
                     + (f"\n{e['summary']}" if e["summary"] else ""),

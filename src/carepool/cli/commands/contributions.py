@@ -7,16 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from carepool.agreements import selectors, services
+from carepool.agreements import records, selectors, services
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
-from carepool.cli import present, render
+from carepool.cli import render
 from carepool.cli.options import JsonOption, UserOption, acting_user
 from carepool.cli.output import INVALID, Output
 from carepool.core import parse
 from carepool.core.contributions import InstalmentFrequency
 from carepool.core.errors import FieldError
-from carepool.core.money import Money
+from carepool.core.money import total
 
 app = typer.Typer(
     help="Contributions to an agreement's pooled fund, per partner, funding stream and year. "
@@ -32,8 +32,7 @@ ContributionId = Annotated[
 
 
 def _contribution_data(contribution_id: str, user: Any) -> dict[str, Any]:
-    contribution = selectors.get_contribution(user, contribution_id)
-    return present.contribution(contribution, selectors.to_core_contribution(contribution))
+    return records.contribution_detail(selectors.get_contribution(user, contribution_id))
 
 
 @app.command("list")
@@ -55,15 +54,16 @@ def list_contributions(
             "agreement": {"id": agreement.pk, "title": agreement.title},
             "years": [],
         }
+        varied: dict[int, int] = {}  # contribution id -> how many variations (for people)
         for financial_year in years:
             summary = selectors.year_summary(agreement, financial_year)
             data["years"].append(
                 {
-                    "year": financial_year.label,
-                    "contributions": [present.contribution(m, c) for m, c in summary.contributions],
-                    "totals": present.totals(summary.totals),
+                    **records.year_totals(summary),
+                    "contributions": [records.contribution(m, c) for m, c in summary.contributions],
                 }
             )
+            varied.update((m.pk, len(c.variations)) for m, c in summary.contributions)
         names = {o.code: o.name for o in selectors.partner_organisations(agreement)}
     if as_json:
         out.json(data)
@@ -79,13 +79,13 @@ def list_contributions(
                 (
                     (
                         c["id"],
-                        c["partner_name"],
+                        c["partner"]["name"],
                         c["funding_stream"],
                         "mandated" if c["mandated"] else "additional",
                         render.money(c["original_amount"]),
                         render.money(c["amount"]),
                         c["frequency"],
-                        len(c["variations"]) or "",
+                        varied[c["id"]] or "",
                     )
                     for c in entry["contributions"]
                 ),
@@ -178,7 +178,7 @@ def add(
         out.json(data)
         return
     out.print(
-        f"[green]✓[/] Added contribution {data['id']}: {escape(data['partner_name'])}, "
+        f"[green]✓[/] Added contribution {data['id']}: {escape(data['partner']['name'])}, "
         f"{data['funding_stream']} {data['year']}, {render.money(data['amount'])} "
         f"({'mandated' if data['mandated'] else 'additional'}, {data['frequency']})"
     )
@@ -234,12 +234,7 @@ def vary(
             },
         )
         data = {
-            "variation": {
-                "id": variation.pk,
-                "effective_date": variation.effective_date.isoformat(),
-                "change": Money(variation.change_pence).plain(),
-                "reason": variation.reason,
-            },
+            "variation": records.variation(variation),
             "contribution": _contribution_data(contribution_id, actor),
         }
     if as_json:
@@ -247,7 +242,7 @@ def vary(
         return
     c = data["contribution"]
     out.print(
-        f"[green]✓[/] Varied contribution {c['id']} ({escape(c['partner_name'])}, "
+        f"[green]✓[/] Varied contribution {c['id']} ({escape(c['partner']['name'])}, "
         f"{c['funding_stream']} {c['year']}) by {render.money(data['variation']['change'])} "
         f"from {data['variation']['effective_date']}: now {render.money(c['amount'])}"
     )
@@ -262,11 +257,11 @@ def schedule(
     with out.guard("contribution_id"):
         actor = acting_user(out, user)
         contribution = selectors.get_contribution(actor, contribution_id)
-        data = {
-            "contribution": present.contribution(
-                contribution, selectors.to_core_contribution(contribution)
-            ),
-            **present.schedule(selectors.schedule_of(contribution)),
+        instalments = selectors.schedule_of(contribution)
+        data: dict[str, Any] = {
+            "contribution": records.contribution(contribution),
+            "instalments": records.schedule(instalments),
+            "total": total(i.amount for i in instalments).plain(),
         }
     if as_json:
         out.json(data)
@@ -274,7 +269,7 @@ def schedule(
     c = data["contribution"]
     out.print(
         render.table(
-            f"Instalments of contribution {c['id']}: {c['partner_name']}, {c['funding_stream']} "
+            f"Instalments of contribution {c['id']}: {c['partner']['name']}, {c['funding_stream']} "
             f"{c['year']}",
             ("Due", "Amount", ""),
             (

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from carepool.accounts.permissions import NotFound
-from carepool.cli import present
 from carepool.cli.options import JsonOption
 from carepool.cli.output import Output
 from carepool.cli.render import key_values, table
 from carepool.core import parse
 from carepool.core.organisations import CodeSystem, OrganisationType
-from carepool.organisations import selectors
+from carepool.organisations import records, selectors
+from carepool.organisations.models import Area
 
 organisations_app = typer.Typer(
     help="Partner organisations: councils (GSS codes), NHS bodies (ODS codes) and others.",
@@ -44,7 +44,7 @@ def list_organisations(
     with out.guard():
         if org_type:
             org_type = parse.choice(org_type, OrganisationType, "type").value
-        orgs = [present.organisation(o) for o in selectors.organisations(search, org_type)]
+        orgs = [records.organisation(o) for o in selectors.organisations(search, org_type)]
     if as_json:
         out.json({"organisations": orgs})
         return
@@ -53,7 +53,7 @@ def list_organisations(
             f"{len(orgs)} organisation{'s' if len(orgs) != 1 else ''}",
             ("Code", "Name", "Type", "Code system"),
             (
-                (o["code"], o["name"], o["type_label"], CodeSystem(o["code_system"]).label)
+                (o["code"], o["name"], o["org_type_label"], CodeSystem(o["code_system"]).label)
                 for o in orgs
             ),
         )
@@ -68,7 +68,7 @@ def show_organisation(
     """Show one organisation."""
     out = Output(as_json)
     with out.guard("code"):
-        org = present.organisation(selectors.get_organisation(code))
+        org = records.organisation(selectors.get_organisation(code))
     if as_json:
         out.json(org)
         return
@@ -78,7 +78,7 @@ def show_organisation(
             [
                 ("Code", org["code"]),
                 ("Code system", CodeSystem(org["code_system"]).label),
-                ("Type", org["type_label"]),
+                ("Type", org["org_type_label"]),
             ],
         )
     )
@@ -89,7 +89,7 @@ def list_areas(search: SearchOption = "", as_json: JsonOption = False) -> None:
     """List Health and Wellbeing Board areas, by name."""
     out = Output(as_json)
     with out.guard():
-        rows = [present.area(a) for a in selectors.areas(search)]
+        rows = [records.area(a) for a in selectors.areas(search)]
     if as_json:
         out.json({"areas": rows})
         return
@@ -127,14 +127,15 @@ def population(
         financial_year = parse.year(year, "year")
         answer = selectors.population(area_code, financial_year, min_age, max_age)
         try:
-            area_name: str | None = selectors.get_area(area_code).name
+            area: Area | None = selectors.get_area(area_code)
         except NotFound:
-            area_name = None  # regions and countries have estimates but are not areas
-        data = present.population(answer, area_name)
+            area = None  # regions and countries have estimates but are not areas
+        data = records.population(answer, area)
     if as_json:
         out.json(data)
         return
-    place = f"{area_name} ({data['geography_code']})" if area_name else data["geography_code"]
+    code, name = data["area"]["code"], data["area"]["name"]
+    place = f"{name} ({code})" if name else code
     out.print(
         f"[bold]{data['persons']:,}[/] persons {data['age_label']} in {place}, {data['year']}"
     )

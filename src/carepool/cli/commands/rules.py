@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from carepool.cli import present
+from carepool.agreements.records import funding_streams
 from carepool.cli.options import JsonOption
 from carepool.cli.output import Output
 from carepool.cli.render import table
@@ -27,7 +27,7 @@ def streams(
     """The funding streams of a year, whether each is mandated, and who may pay into it."""
     out = Output(as_json)
     with out.guard():
-        data = present.rules(load_rules().for_year(parse.year(year, "year")))
+        data = funding_streams(load_rules().for_year(parse.year(year, "year")))
     if as_json:
         out.json(data)
         return

@@ -109,7 +109,7 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
             )
         messages.success(request, f"{organisation.name} updated")
         return redirect("web:organisation", organisation.code)
-    values = form_values(presenters.organisation_form_values(organisation))
+    values = form_values(services.snapshot(organisation))
     return render(
         request, "web/organisations/form.jinja", _form_context(values, organisation=organisation)
     )
