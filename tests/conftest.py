@@ -192,3 +192,24 @@ def _fast_password_hashing() -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _close_stray_postgres_sessions(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """End sessions that browser tests leave open, so the test database can be dropped.
+
+    After a browser test one PostgreSQL session stays open that Django's own teardown does
+    not close (most likely a connection made in Playwright's greenlet, since Django's
+    connections are context-local), so dropping the test database failed with "being
+    accessed by other users". This runs just before that teardown.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
