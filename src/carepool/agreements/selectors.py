@@ -215,3 +215,13 @@ def approvals_of(agreement: Agreement) -> QuerySet[Approval]:
 def history(user: User | None, agreement_id: int | str) -> QuerySet[AuditEvent]:
     agreement = get_agreement(user, agreement_id)
     return history_for_agreement(agreement.pk)
+
+
+def contribution_history(user: User | None, contribution_id: int | str) -> QuerySet[AuditEvent]:
+    """The contribution's own events and those of its variations, newest first."""
+    contribution = get_contribution(user, contribution_id)
+    variation_ids = [str(pk) for pk in contribution.variations.values_list("pk", flat=True)]
+    return history_for_agreement(contribution.agreement_id).filter(
+        Q(object_type="contribution", object_id=str(contribution.pk))
+        | Q(object_type="contribution_variation", object_id__in=variation_ids)
+    )

@@ -101,3 +101,36 @@ def totals(data: Mapping[str, Any], partner_names: Mapping[str, str], year: str)
         ("Overall", money(data["overall"])),
     ]
     return table(f"Totals {year}", ("", "Amount"), rows, right=("Amount",))
+
+
+def history(title: str, events: list[dict[str, Any]]) -> Table:
+    """Audit events (as ``audit.records.audit_event`` gives them) as a table, newest first."""
+    return table(
+        title,
+        ("When", "Who", "Via", "What", "Changes"),
+        (
+            (
+                e["at"][:19].replace("T", " "),
+                f"{e['actor']}" + (f"\n{e['organisation']}" if e["organisation"] else ""),
+                e["interface"],
+                f"{e['action']} {e['object_type']}: {e['object']}"
+                + (f"\n{e['summary']}" if e["summary"] else ""),
+                _changes(e["changes"]),
+            )
+            for e in events
+        ),
+    )
+
+
+def _changes(changes: dict[str, Any], limit: int = 8) -> str:
+    lines = []
+    for field, (before, after) in list(changes.items())[:limit]:
+        lines.append(f"{field}: {_short(before)} → {_short(after)}")
+    if len(changes) > limit:
+        lines.append(f"... and {len(changes) - limit} more (see --json)")
+    return "\n".join(lines)
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = "—" if value in (None, "", [], {}) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -7,6 +7,7 @@ from carepool.agreements import records, selectors, services
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import WRITE, responses
 from carepool.api.schemas import (
+    AuditEventOut,
     ContributionDetail,
     ContributionIn,
     ContributionListOut,
@@ -14,6 +15,7 @@ from carepool.api.schemas import (
     VariationCreated,
     VariationIn,
 )
+from carepool.audit.records import audit_event
 from carepool.core import parse
 
 router = Router(tags=["contributions"])
@@ -65,6 +67,18 @@ def get_contribution(request: HttpRequest, contribution_id: int) -> dict:
     return records.contribution_detail(
         selectors.get_contribution(user_of(request), contribution_id)
     )
+
+
+@router.get(
+    "/contributions/{contribution_id}/history",
+    response=responses({200: list[AuditEventOut]}, (401, 404, 422)),
+    summary="Contribution history",
+)
+def contribution_history(request: HttpRequest, contribution_id: int) -> list[dict]:
+    """Every recorded change to the contribution and its variations, newest first."""
+    return [
+        audit_event(e) for e in selectors.contribution_history(user_of(request), contribution_id)
+    ]
 
 
 @router.patch(

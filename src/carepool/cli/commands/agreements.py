@@ -218,34 +218,4 @@ def history(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = F
     if as_json:
         out.json({"id": agreement.pk, "title": agreement.title, "events": events})
         return
-    out.print(
-        render.table(
-            f"History of {escape(agreement.title)} (newest first)",
-            ("When", "Who", "Via", "What", "Changes"),
-            (
-                (
-                    e["at"][:19].replace("T", " "),
-                    f"{e['actor']}" + (f"\n{e['organisation']}" if e["organisation"] else ""),
-                    e["interface"],
-                    f"{e['action']} {e['object_type']}: {e['object']}"
-                    + (f"\n{e['summary']}" if e["summary"] else ""),
-                    _changes(e["changes"]),
-                )
-                for e in events
-            ),
-        )
-    )
-
-
-def _changes(changes: dict[str, Any], limit: int = 8) -> str:
-    lines = []
-    for field, (before, after) in list(changes.items())[:limit]:
-        lines.append(f"{field}: {_short(before)} → {_short(after)}")
-    if len(changes) > limit:
-        lines.append(f"... and {len(changes) - limit} more (see --json)")
-    return "\n".join(lines)
-
-
-def _short(value: Any, width: int = 60) -> str:
-    text = "—" if value in (None, "", [], {}) else str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    out.print(render.history(f"History of {escape(agreement.title)} (newest first)", events))

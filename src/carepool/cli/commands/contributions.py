@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from carepool.agreements import records, selectors, services
 from carepool.audit.models import Interface
+from carepool.audit.records import audit_event
 from carepool.audit.services import Actor
 from carepool.cli import render
 from carepool.cli.options import JsonOption, UserOption, acting_user
@@ -284,3 +285,17 @@ def schedule(
         )
     )
     out.print(f"Total: [bold]{render.money(data['total'])}[/]")
+
+
+@app.command("history")
+def history(contribution_id: ContributionId, user: UserOption, as_json: JsonOption = False) -> None:
+    """The audit trail of one contribution and its variations: who, when, what, which interface."""
+    out = Output(as_json)
+    with out.guard("contribution_id"):
+        actor = acting_user(out, user)
+        contribution = selectors.get_contribution(actor, contribution_id)
+        events = [audit_event(e) for e in selectors.contribution_history(actor, contribution_id)]
+    if as_json:
+        out.json({"contribution": records.contribution(contribution), "events": events})
+        return
+    out.print(render.history(f"History of {escape(str(contribution))} (newest first)", events))
