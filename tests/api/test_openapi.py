@@ -24,6 +24,7 @@ EXPECTED_PATHS = {
     "/agreements/{agreement_id}/approvals": {"post"},
     "/contributions/{contribution_id}": {"get", "patch", "delete"},
     "/contributions/{contribution_id}/variations": {"post"},
+    "/contributions/{contribution_id}/history": {"get"},
 }
 
 

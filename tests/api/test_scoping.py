@@ -33,6 +33,7 @@ BY_ID = [
     ),
     ("post", "/agreements/{agreement}/approvals", None),
     ("get", "/contributions/{contribution}", None),
+    ("get", "/contributions/{contribution}/history", None),
     ("patch", "/contributions/{contribution}", {"frequency": "monthly"}),
     ("delete", "/contributions/{contribution}", None),
     (
