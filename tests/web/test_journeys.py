@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse
 
 from carepool.agreements.models import Agreement, Approval, Contribution
+from carepool.agreements.services import add_risk_share_provision
 from carepool.audit.models import AuditEvent, Interface
+from carepool.audit.services import Actor
 from carepool.organisations.models import Organisation
 from carepool.web.presenters import agreement_form_values
 from tests.factories import populations
@@ -58,7 +60,6 @@ def test_create_an_agreement_then_see_it_with_its_history(login, world):
         "break_clause_date": "2027-03-31",
         "outcomes": "Fewer delayed discharges\nMore people at home 91 days after discharge",
         "reporting_frequency": "monthly",
-        "risk_share": '[{"kind": "agreed_ratio", "applies_to": "both", "shares": {"E08000035": "60", "QWO": "40"}}]',
         "aims": "Get people home from hospital sooner",
     }
     response = client.post(reverse("web:agreement_create"), data, follow=True)
@@ -71,10 +72,9 @@ def test_create_an_agreement_then_see_it_with_its_history(login, world):
         "Fewer delayed discharges",
         "More people at home 91 days after discharge",
     ]
-    # risk share in words, with partners named and shares as percentages
-    assert "Risk and gain share by agreed ratio" in page
-    assert "Leeds City Council: 60 (60.0%)" in page
-    assert "Overspends and underspends" in page
+    # risk-share provisions are added one at a time afterwards (tests/web/test_risk_share.py)
+    assert "No risk share provisions are recorded" in page
+    assert reverse("web:risk_share_add", args=[agreement.pk]) in page
     # the history says who, through which interface, and what
     history = history_section(page)
     assert "Finance" in history
@@ -364,22 +364,28 @@ def test_an_area_year_in_the_wrong_form_is_refused(login, world):
 def test_saving_the_edit_form_unchanged_records_no_change(login, world):
     client = login("finance")
     url = reverse("web:agreement_edit", args=[world.agreement.pk])
-    risk_share = (
-        '[{"kind": "tiered", "applies_to": "overspend", "tiers": ['
-        '{"up_to": "500000", "shares": {"E08000035": "1"}},'
-        '{"up_to": null, "shares": {"E08000035": "50", "QWO": "50"}}]},'
-        '{"kind": "order_of_application", "applies_to": "overspend",'
-        ' "steps": ["offset_underspends", "risk_pool"]}]'
-    )
-    data = agreement_form_values(world.agreement)
-    data.update(risk_share=risk_share)
-    client.post(url, data)
+    web = Actor(world.finance, Interface.WEB)
+    tiered = {
+        "kind": "tiered",
+        "applies_to": "overspend",
+        "tiers": [
+            {"up_to": "500000", "shares": {"E08000035": "1"}},
+            {"up_to": None, "shares": {"E08000035": "50", "QWO": "50"}},
+        ],
+    }
+    order = {"kind": "order_of_application", "steps": ["offset_underspends", "risk_pool"]}
+    add_risk_share_provision(web, world.agreement.pk, tiered)
+    add_risk_share_provision(web, world.agreement.pk, order)
     events = AuditEvent.objects.count()
     world.agreement.refresh_from_db()
+    provisions = world.agreement.risk_share
     page = text(client.get(url))
-    assert '"kind": "tiered"' in page  # the stored provisions, as JSON to edit
+    assert '"kind": "tiered"' not in page  # no JSON to edit: provisions have their own pages
+    assert "Risk-share provisions are added one at a time on the agreement page" in page
     client.post(url, agreement_form_values(world.agreement))
     assert AuditEvent.objects.count() == events
+    world.agreement.refresh_from_db()
+    assert world.agreement.risk_share == provisions  # saving the form keeps them
     shown = text(client.get(reverse("web:agreement", args=[world.agreement.pk])))
     assert "Tiered shares above thresholds" in shown
     assert "Tier 1 (up to £500,000.00)" in shown

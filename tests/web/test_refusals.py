@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from carepool.agreements.services import add_risk_share_provision
+from carepool.audit.models import Interface
+from carepool.audit.services import Actor
 from carepool.web.presenters import agreement_form_values
 from tests.factories import World
 from tests.web.helpers import state
@@ -208,22 +211,14 @@ def test_an_unknown_area_is_refused_when_creating(login, world):
     assert state(world) == before
 
 
-def test_risk_share_errors_show_on_the_risk_share_box(login, world):
+def test_a_partner_named_in_a_risk_share_provision_cannot_be_removed(login, world):
+    provision = {"kind": "agreed_ratio", "shares": {"E08000035": "50", "LEEDS-VCS": "50"}}
+    add_risk_share_provision(Actor(world.finance, Interface.WEB), world.agreement.pk, provision)
     before = state(world)
     url = reverse("web:agreement_edit", args=[world.agreement.pk])
-    risk_share = '[{"kind": "capped_share", "applies_to": "overspend", "partner_code": "QWO"}]'
-    response = login("finance").post(url, agreement_form(world, risk_share=risk_share))
-    page = assert_refused(response, "risk_share", "give either a cap in pounds")
-    assert "Risk share provisions (risk_share[1], cap)" not in page  # labels are readable
-    assert "Risk share provisions (item 1, cap): give either a cap" in page
-    assert state(world) == before
-
-
-def test_risk_share_that_is_not_json_is_refused(login, world):
-    before = state(world)
-    url = reverse("web:agreement_edit", args=[world.agreement.pk])
-    response = login("finance").post(url, agreement_form(world, risk_share="[{kind: pooled"))
-    assert_refused(response, "risk_share", "is not valid JSON")
+    response = login("finance").post(url, agreement_form(world, partners=["E08000035", "QWO"]))
+    page = assert_refused(response, "risk_share", "'LEEDS-VCS' is not a partner in this agreement")
+    assert "Risk share provisions (item 1): 'LEEDS-VCS' is not a partner" in page
     assert state(world) == before
 
 

@@ -249,8 +249,11 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
     return terms, {"fields": values, "partners": partners, "auditors": auditors}
 
 
-def _require_editor(actor: Actor, agreement: Agreement) -> None:
-    """Finance officers of a partner organisation edit; everyone else is refused."""
+def require_editor(actor: Actor, agreement: Agreement) -> None:
+    """Finance officers of a partner organisation edit; everyone else is refused (Forbidden).
+
+    Public so that a page can refuse to show a form nobody could submit, with the same words.
+    """
     user = actor.user
     if user is None or may_edit(user, agreement):
         return
@@ -341,7 +344,7 @@ def create_agreement(actor: Actor, data: Mapping[str, Any]) -> Agreement:
 def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, Any]) -> Agreement:
     """Change some or all of an agreement's terms. Fields not given keep their values."""
     agreement = _load_agreement(actor, agreement_id)
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     unknown = sorted(set(data) - set(AGREEMENT_FIELDS))
     if unknown:
         raise ValidationFailed.single(unknown[0], "is not a field of an agreement")
@@ -375,7 +378,7 @@ def add_risk_share_provision(
     list, so a form for a single provision can show them beside its inputs.
     """
     agreement = _load_agreement(actor, agreement_id)
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     if not isinstance(provision, Mapping):
         raise ValidationFailed.single("kind", "Describe the provision")
     position = len(agreement.risk_share) + 1
@@ -397,7 +400,7 @@ def add_risk_share_provision(
 def remove_risk_share_provision(actor: Actor, agreement_id: int | str, position: int) -> Agreement:
     """Remove the provision at ``position`` (1 = the first)."""
     agreement = _load_agreement(actor, agreement_id)
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     provisions = list(agreement.risk_share)
     if not 1 <= position <= len(provisions):
         raise ValidationFailed.single("position", f"There is no provision {position} to remove")
@@ -408,7 +411,7 @@ def remove_risk_share_provision(actor: Actor, agreement_id: int | str, position:
 @transaction.atomic
 def delete_agreement(actor: Actor, agreement_id: int | str) -> None:
     agreement = _load_agreement(actor, agreement_id)
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     if agreement.contributions.exists():
         raise ValidationFailed.single(
             "agreement", "An agreement with contributions cannot be deleted"
@@ -473,7 +476,7 @@ def add_contribution(
     actor: Actor, agreement_id: int | str, data: Mapping[str, Any]
 ) -> Contribution:
     agreement = _load_agreement(actor, agreement_id)
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     errors = ErrorCollector()
 
     def attempt(fn: Any) -> Any:
@@ -560,7 +563,7 @@ def update_contribution(
 ) -> Contribution:
     """Only the instalment frequency is edited in place; amounts change through variations."""
     contribution = _load_contribution(actor, contribution_id)
-    _require_editor(actor, contribution.agreement)
+    require_editor(actor, contribution.agreement)
     for key in data:
         if key != "frequency":
             raise ValidationFailed.single(
@@ -596,7 +599,7 @@ def vary_contribution(
 ) -> ContributionVariation:
     """Record a change to a contribution from a date. Give ``change`` (+/- pounds) or ``new_amount``."""
     contribution = _load_contribution(actor, contribution_id)
-    _require_editor(actor, contribution.agreement)
+    require_editor(actor, contribution.agreement)
     errors = ErrorCollector()
     effective = None
     try:
@@ -661,7 +664,7 @@ def vary_contribution(
 def delete_contribution(actor: Actor, contribution_id: int | str) -> None:
     contribution = _load_contribution(actor, contribution_id)
     agreement = contribution.agreement
-    _require_editor(actor, agreement)
+    require_editor(actor, agreement)
     if contribution.variations.exists():
         raise ValidationFailed.single(
             "contribution",

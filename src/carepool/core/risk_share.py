@@ -80,6 +80,13 @@ _DIRECTIONS: dict[ProvisionKind, frozenset[VarianceDirection]] = {
 }
 
 
+def fixed_direction(kind: ProvisionKind) -> VarianceDirection | None:
+    """The one direction a kind applies to, when it can apply to only one (a risk pool only
+    ever meets overspends); None when the agreement chooses."""
+    allowed = _DIRECTIONS.get(kind)
+    return next(iter(allowed)) if allowed and len(allowed) == 1 else None
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerShare:
     partner_code: str
@@ -182,7 +189,7 @@ def _percent(value: Any, field_name: str, errors: ErrorCollector) -> Decimal | N
 def _shares(value: Any, field_name: str, errors: ErrorCollector) -> tuple[PartnerShare, ...]:
     if not isinstance(value, Mapping) or not value:
         errors.add(
-            field_name, 'must give each partner\'s share, e.g. {"E08000035": "60", "QWO": "40"}'
+            field_name, "Give at least one partner's share, as a number (for example 60 and 40)"
         )
         return ()
     shares: list[PartnerShare] = []
@@ -214,7 +221,8 @@ def parse_provision(
         return None
     allowed = _DIRECTIONS.get(kind)
     # A kind that can only apply one way needs no direction spelled out.
-    default = next(iter(allowed)).value if allowed and len(allowed) == 1 else "both"
+    fixed = fixed_direction(kind)
+    default = fixed.value if fixed else "both"
     try:
         applies_to = VarianceDirection(raw.get("applies_to") or default)
     except ValueError:

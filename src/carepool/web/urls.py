@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from carepool.web.views import agreements, areas, auth, contributions, home, organisations
+from carepool.web.views import (
+    agreements,
+    areas,
+    auth,
+    contributions,
+    home,
+    organisations,
+    risk_share,
+)
 
 app_name = "web"
 
@@ -41,6 +49,16 @@ urlpatterns = [
         "agreements/<int:agreement_id>/approve/",
         agreements.agreement_approve,
         name="agreement_approve",
+    ),
+    path(
+        "agreements/<int:agreement_id>/risk-share/new/",
+        risk_share.risk_share_add,
+        name="risk_share_add",
+    ),
+    path(
+        "agreements/<int:agreement_id>/risk-share/<int:position>/remove/",
+        risk_share.risk_share_remove,
+        name="risk_share_remove",
     ),
     path(
         "agreements/<int:agreement_id>/contributions/new/",

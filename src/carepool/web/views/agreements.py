@@ -42,6 +42,9 @@ LABELS = {
     "review_arrangements": "Review arrangements",
 }
 LIST_FIELDS = ("partners", "auditors")
+# Risk-share provisions are added and removed one at a time (views/risk_share.py); the form
+# never sends them, and ``update_agreement`` keeps the fields it is not given.
+FORM_FIELDS = tuple(f for f in services.AGREEMENT_FIELDS if f != "risk_share")
 
 
 def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -> dict[str, Any]:
@@ -53,13 +56,12 @@ def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -
         "organisations": organisation_selectors.organisations(),
         "arrangement_choices": presenters.ARRANGEMENT_CHOICES,
         "reporting_choices": presenters.REPORTING_CHOICES,
-        "risk_share_example": presenters.RISK_SHARE_EXAMPLE,
         **extra,
     }
 
 
 def _input(request: HttpRequest) -> dict[str, Any]:
-    return service_input(request.POST, services.AGREEMENT_FIELDS, LIST_FIELDS)
+    return service_input(request.POST, FORM_FIELDS, LIST_FIELDS)
 
 
 @page
