@@ -391,3 +391,15 @@ def test_saving_the_edit_form_unchanged_records_no_change(login, world):
     assert "Tier 1 (up to £500,000.00)" in shown
     assert "Order of application for overspends" in shown
     assert "offset underspends, then risk pool" in shown
+
+
+def test_a_contribution_shows_its_own_history(login, world):
+    client = login("finance")
+    client.post(
+        reverse("web:contribution_vary", args=[world.ibcf.pk]),
+        {"effective_date": "2024-10-01", "change": "10.00", "new_amount": "", "reason": "Uplift"},
+    )
+    page = text(client.get(reverse("web:contribution", args=[world.ibcf.pk])))
+    history = history_section(page)
+    assert "varied by £10.00" in history
+    assert "nhs_minimum" not in history  # the other contribution's events are not here

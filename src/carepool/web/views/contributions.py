@@ -113,6 +113,9 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
             **_contribution_context(contribution),
             "variations": presenters.variations_view(contribution),
             "schedule": presenters.schedule_view(contribution),
+            "history": presenters.history_view(
+                selectors.contribution_history(request.user, contribution.pk)  # type: ignore[arg-type]
+            ),
             "long_date": presenters.long_date,
             "actions": presenters.actions_for(request.user, contribution.agreement),  # type: ignore[arg-type]
         },
