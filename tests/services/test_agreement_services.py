@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection, transaction
 
@@ -460,4 +462,70 @@ class TestRiskShareProvisions:
             None,
             "finance officer role",
             Forbidden,
+        )
+
+
+class TestReviewFindings:
+    def test_term_cannot_move_away_from_recorded_money(self, world, finance):
+        refused(
+            lambda: services.update_agreement(
+                finance,
+                world.agreement.pk,
+                {"start_date": "2026-04-01", "end_date": "2027-03-31", "break_clause_date": ""},
+            ),
+            "start_date",
+            "Contributions are recorded for 2024-25",
+        )
+
+    def test_approved_agreement_cannot_be_deleted_by_one_partner(self, world, finance):
+        agreement = services.create_agreement(finance, agreement_data(title="Short-lived"))
+        services.approve_agreement(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
+        refused(
+            lambda: services.delete_agreement(finance, agreement.pk),
+            "agreement",
+            "one partner alone cannot delete it",
+        )
+
+    def test_history_outlives_a_deleted_agreement(self, world, finance):
+        agreement = services.create_agreement(finance, agreement_data(title="Short-lived"))
+        services.delete_agreement(finance, agreement.pk)
+        for reader in (world.finance, world.viewer, world.auditor, world.assurer):
+            actions = list(selectors.history(reader, agreement.pk).values_list("action", flat=True))
+            assert actions == ["delete", "create"]
+        with pytest.raises(NotFound):
+            selectors.history(world.outsider, agreement.pk)
+
+    @pytest.mark.parametrize("amount", ["99999999999999999", "1000000000001", Decimal("1E+30")])
+    def test_amounts_beyond_any_fund_are_refused(self, world, finance, amount):
+        refused(
+            lambda: services.add_contribution(
+                finance, world.agreement.pk, contribution_data(amount=amount)
+            ),
+            "amount",
+            "check the amount",
+        )
+        refused(
+            lambda: services.vary_contribution(
+                finance,
+                world.ibcf.pk,
+                {"effective_date": "2024-06-01", "change": amount, "reason": "x"},
+            ),
+            "change",
+            "check the amount",
+        )
+
+    def test_nul_characters_are_refused(self, world, finance):
+        refused(
+            lambda: services.update_agreement(finance, world.agreement.pk, {"aims": "a\x00b"}),
+            "aims",
+            "not allowed (NUL)",
+        )
+        refused(
+            lambda: services.vary_contribution(
+                finance,
+                world.ibcf.pk,
+                {"effective_date": "2024-06-01", "change": "1", "reason": "a\x00b"},
+            ),
+            "reason",
+            "not allowed (NUL)",
         )

@@ -213,8 +213,35 @@ def approvals_of(agreement: Agreement) -> QuerySet[Approval]:
 
 
 def history(user: User | None, agreement_id: int | str) -> QuerySet[AuditEvent]:
-    agreement = get_agreement(user, agreement_id)
-    return history_for_agreement(agreement.pk)
+    """An agreement's trail. It outlives the agreement: after deletion it stays readable by
+    those who could read the agreement just before (judged from the deletion's record)."""
+    try:
+        return history_for_agreement(get_agreement(user, agreement_id).pk)
+    except NotFound:
+        deletion = _deletion_of(agreement_id)
+        if deletion is None or not _could_read_when_deleted(user, deletion):
+            raise
+        return history_for_agreement(int(deletion.object_id))
+
+
+def _deletion_of(agreement_id: int | str) -> AuditEvent | None:
+    return AuditEvent.objects.filter(
+        object_type="agreement", object_id=str(agreement_id), action="delete"
+    ).first()
+
+
+def _could_read_when_deleted(user: User | None, deletion: AuditEvent) -> bool:
+    if user is None or not is_active(user):
+        return False
+    if reads_everything(user):
+        return True
+    code = user.organisation.code
+    partners = (deletion.changes.get("partners") or [[]])[0] or []
+    auditors = (deletion.changes.get("auditors") or [[]])[0] or []
+    return bool(
+        (user.roles & PARTNER_READ_ROLES and code in partners)
+        or (user.has_role(Role.AUDITOR) and code in auditors)
+    )
 
 
 def contribution_history(user: User | None, contribution_id: int | str) -> QuerySet[AuditEvent]:

@@ -24,6 +24,7 @@ from carepool.agreements.models import (
     ContributionVariation,
 )
 from carepool.agreements.selectors import (
+    contribution_years,
     get_agreement,
     get_contribution,
     is_partner,
@@ -340,6 +341,22 @@ def create_agreement(actor: Actor, data: Mapping[str, Any]) -> Agreement:
     return agreement
 
 
+def _refuse_term_leaving_money_behind(agreement: Agreement, terms: AgreementTerms) -> None:
+    errors = ErrorCollector()
+    for year in contribution_years(agreement):
+        if year.end < terms.start_date:
+            errors.add(
+                "start_date",
+                f"Contributions are recorded for {year.label}, which would end before the term starts",
+            )
+        elif year.start > terms.end_date:
+            errors.add(
+                "end_date",
+                f"Contributions are recorded for {year.label}, which would start after the term ends",
+            )
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, Any]) -> Agreement:
     """Change some or all of an agreement's terms. Fields not given keep their values."""
@@ -352,6 +369,7 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     merged = {**before, **data}
     terms, cleaned = _clean_agreement(merged)
     _require_own_organisation_among(actor, terms.partner_codes)
+    _refuse_term_leaving_money_behind(agreement, terms)
     for key, value in cleaned["fields"].items():
         setattr(agreement, key, value)
     agreement.save()
@@ -416,9 +434,13 @@ def delete_agreement(actor: Actor, agreement_id: int | str) -> None:
         raise ValidationFailed.single(
             "agreement", "An agreement with contributions cannot be deleted"
         )
+    if agreement.approvals.exists():
+        raise ValidationFailed.single(
+            "agreement",
+            "A partner has approved this agreement, so one partner alone cannot delete it",
+        )
     before = agreement_snapshot(agreement)
     pk = agreement.pk
-    _withdraw_approvals(actor, agreement, "the agreement was deleted")
     agreement.delete()
     record(actor, Change(Action.DELETE, "agreement", pk, before["title"], diff(before, {}), pk))
 
@@ -439,9 +461,15 @@ def approve_agreement(actor: Actor, agreement_id: int | str) -> Approval:
         raise ValidationFailed.single(
             "agreement", f"{user.organisation.name} has already approved this agreement"
         )
-    approval = Approval.objects.create(
-        agreement=agreement, organisation=user.organisation, approved_by=user
-    )
+    try:
+        with transaction.atomic():
+            approval = Approval.objects.create(
+                agreement=agreement, organisation=user.organisation, approved_by=user
+            )
+    except IntegrityError:  # the same partner approved a moment ago, in another request
+        raise ValidationFailed.single(
+            "agreement", f"{user.organisation.name} has already approved this agreement"
+        ) from None
     record(
         actor,
         Change(
@@ -600,13 +628,21 @@ def vary_contribution(
     """Record a change to a contribution from a date. Give ``change`` (+/- pounds) or ``new_amount``."""
     contribution = _load_contribution(actor, contribution_id)
     require_editor(actor, contribution.agreement)
+    # Lock the contribution, then read its variations again under the lock, so that two
+    # reductions at once cannot both pass the "not below £0" check.
+    list(Contribution.objects.select_for_update().filter(pk=contribution.pk).values_list("pk"))
+    contribution = _load_contribution(actor, contribution_id)
     errors = ErrorCollector()
     effective = None
     try:
         effective = parse.required_day(data.get("effective_date"), "effective_date")
     except ValidationFailed as exc:
         errors.extend(exc)
-    reason = str(data.get("reason") or "").strip()
+    reason = ""
+    try:
+        reason = parse.text(data.get("reason"), "reason", max_length=2000)
+    except ValidationFailed as exc:
+        errors.extend(exc)
     core = to_core_contribution(contribution)
     has_change = not parse.is_blank(data.get("change"))
     has_new = not parse.is_blank(data.get("new_amount"))
@@ -629,8 +665,10 @@ def vary_contribution(
         try:
             validate_variation(core, Variation(effective, change, reason))
         except ValidationFailed as exc:
-            errors.extend(exc)
-    elif not reason:
+            for problem in exc.errors:
+                if problem.field not in errors.fields:
+                    errors.add(problem.field, problem.message)
+    elif not reason and "reason" not in errors.fields:
         errors.add("reason", "Give the reason for the variation")
     errors.raise_if_any()
     variation = ContributionVariation.objects.create(

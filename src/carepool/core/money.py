@@ -31,6 +31,11 @@ class MoneyError(ValueError):
     """A value cannot be read as an amount of money."""
 
 
+# The largest amount any input may carry: £1 trillion, a hundred times the whole national
+# Better Care Fund. Larger values are typing mistakes, and would not fit the database.
+MAX_INPUT_PENCE = 10**14
+
+
 @total_ordering
 @dataclass(frozen=True, slots=True)
 class Money:

@@ -88,7 +88,9 @@ _COUNCIL_GSS_PREFIXES = {
 
 
 def normalise_code(code: str) -> str:
-    return str(code).strip().upper()
+    # NUL cannot be part of any code; dropping it keeps look-ups from reaching the database
+    # with a value PostgreSQL refuses.
+    return str(code).replace("\x00", "").strip().upper()
 
 
 def validate_code(org_type: OrganisationType, system: CodeSystem, code: str) -> str:

@@ -13,13 +13,19 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from carepool.core.errors import ValidationFailed
-from carepool.core.money import Money, MoneyError
+from carepool.core.money import MAX_INPUT_PENCE, Money, MoneyError
 from carepool.core.periods import FinancialYear, PeriodError
 
 E = TypeVar("E", bound=StrEnum)
 
 _TRUE = {"true", "yes", "y", "1", "on", "mandated"}
 _FALSE = {"false", "no", "n", "0", "off", "additional", ""}
+
+
+def _refuse_nul(value: str, field: str) -> None:
+    # A NUL character is never typed by a person, and PostgreSQL cannot store it in text.
+    if "\x00" in value:
+        raise ValidationFailed.single(field, "contains a character that is not allowed (NUL)")
 
 
 def is_blank(value: Any) -> bool:
@@ -30,6 +36,7 @@ def text(value: Any, field: str, *, required: bool = False, max_length: int | No
     if value is not None and not isinstance(value, str):
         raise ValidationFailed.single(field, "must be text")
     cleaned = (value or "").strip()
+    _refuse_nul(cleaned, field)
     if required and not cleaned:
         raise ValidationFailed.single(field, "is required")
     if max_length is not None and len(cleaned) > max_length:
@@ -53,6 +60,10 @@ def money(value: Any, field: str, *, allow_negative: bool = False) -> Money:
         ) from None
     if amount.is_negative and not allow_negative:
         raise ValidationFailed.single(field, "cannot be negative")
+    if abs(amount.pence) > MAX_INPUT_PENCE:
+        raise ValidationFailed.single(
+            field, f"is more than {Money(MAX_INPUT_PENCE)}; check the amount (pounds, not pence)"
+        )
     return amount
 
 
@@ -112,10 +123,14 @@ def lines(value: Any, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(line.strip() for line in value.splitlines() if line.strip())
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return tuple(v.strip() for v in value if v.strip())
-    raise ValidationFailed.single(field, "must be a list of texts")
+        items = [line.strip() for line in value.splitlines()]
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        items = [v.strip() for v in value]
+    else:
+        raise ValidationFailed.single(field, "must be a list of texts")
+    for item in items:
+        _refuse_nul(item, field)
+    return tuple(item for item in items if item)
 
 
 def code_list(value: Any, field: str) -> tuple[str, ...]:

@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from carepool.core import parse
 from carepool.core.errors import ErrorCollector, ValidationFailed
-from carepool.core.money import Money, MoneyError
+from carepool.core.money import MAX_INPUT_PENCE, Money, MoneyError
 
 
 class VarianceDirection(StrEnum):
@@ -171,6 +172,9 @@ def _money(
     if positive and money.pence <= 0:
         errors.add(field_name, "must be more than £0")
         return None
+    if money.pence > MAX_INPUT_PENCE:
+        errors.add(field_name, f"is more than {Money(MAX_INPUT_PENCE)}; check the amount")
+        return None
     return money
 
 
@@ -234,7 +238,11 @@ def parse_provision(
             f"a {kind.label.lower()} provision applies to "
             + " or ".join(sorted(d.value for d in allowed)),
         )
-    description = str(raw.get("description") or "").strip()
+    try:
+        description = parse.text(raw.get("description"), f("description"))
+    except ValidationFailed as exc:
+        errors.extend(exc)
+        return None
     before = len(errors)  # to tell whether this provision added any
     kwargs: dict[str, Any] = {}
 

@@ -14,12 +14,18 @@ from carepool.core.population import PopulationCount, persons_in_band
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 
 
+def _search_text(search: str) -> str:
+    # A NUL cannot be in any name or code, and PostgreSQL refuses it in a query.
+    return search.replace("\x00", "").strip()
+
+
 def organisations(search: str = "", org_type: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.all()
+    search = _search_text(search)
     if search:
         qs = qs.filter(name__icontains=search) | qs.filter(code__iexact=search.strip())
     if org_type:
-        qs = qs.filter(org_type=org_type)
+        qs = qs.filter(org_type=_search_text(org_type))
     return qs.order_by("name")
 
 
@@ -32,6 +38,7 @@ def get_organisation(code: str) -> Organisation:
 
 def areas(search: str = "") -> QuerySet[Area]:
     qs = Area.objects.all()
+    search = _search_text(search)
     if search:
         qs = qs.filter(name__icontains=search) | qs.filter(code__iexact=search.strip())
     return qs.order_by("name")
