@@ -271,8 +271,33 @@ def test_an_agreement_with_contributions_cannot_be_deleted(api_as: SignIn, world
 
 
 def test_an_organisation_in_an_agreement_cannot_be_deleted(api_as: SignIn, world: World) -> None:
+    api = api_as(world.finance)
+    new = {
+        "code": "RR8",
+        "code_system": "ods",
+        "name": "Leeds Teaching Hospitals",
+        "org_type": "nhs_trust",
+    }
+    assert api.post("/organisations", new).status_code == 201
+    partners = ["E08000035", "QWO", "LEEDS-VCS", "RR8"]
+    assert api.patch(f"/agreements/{world.agreement.pk}", {"partners": partners}).status_code == 200
     before = state(world)
-    response = api_as(world.finance).delete("/organisations/LEEDS-VCS")
+    response = api.delete("/organisations/RR8")
+    assert fields(response) == ["code"]
+    assert state(world) == before
+
+
+def test_organisations_are_changed_only_by_their_own_or_adding_organisation(
+    api_as: SignIn, world: World
+) -> None:
+    before = state(world)
+    # the same refusal whether or not the organisation is a partner anywhere: nothing leaks
+    for code in ("X24", "LEEDS-VCS", "QWO"):
+        response = api_as(world.outsider).patch(f"/organisations/{code}", {"name": "Renamed"})
+        assert response.status_code == 403, code
+        assert "your own organisation" in response.json()["detail"]
+    assert api_as(world.finance).patch("/organisations/QWO", {"name": "Renamed"}).status_code == 403
+    response = api_as(world.finance).patch("/organisations/E08000035", {"code": "E08000036"})
     assert fields(response) == ["code"]
     assert state(world) == before
 

@@ -57,8 +57,9 @@ OPEN_PAGES = [
     ("web:organisations", ()),
     ("web:organisation", ("QWO",)),
     ("web:organisation_create", ()),
-    ("web:organisation_edit", ("QWO",)),
-    ("web:organisation_delete", ("X24",)),
+    # the finance officer's own organisation: the only one of these they may change
+    ("web:organisation_edit", ("E08000035",)),
+    ("web:organisation_delete", ("E08000035",)),
     ("web:areas", ()),
     ("web:area", ("E08000035",)),
 ]
@@ -144,6 +145,17 @@ def test_every_page_opens_for_a_finance_officer_of_a_partner(login, world):
         assert html.count("<h1") == 1, url
         assert " - Carepool</title>" in html, url
         assert 'id="maincontent"' in html, url
+
+
+@pytest.mark.parametrize("reader", ["viewer", "auditor", "assurer", "signatory"])
+def test_readers_are_not_offered_forms_they_cannot_submit(login, world, reader):
+    client = login(reader)
+    for name, whose in SCOPED_PAGES:
+        if name in ("web:agreement", "web:contribution"):
+            continue
+        response = client.get(scoped_url(world, name, whose))
+        assert response.status_code == 403, name
+    assert client.get(reverse("web:organisation_edit", args=["QWO"])).status_code == 403
 
 
 @pytest.mark.parametrize("reader", ["viewer", "auditor", "assurer", "signatory", "icb_signatory"])

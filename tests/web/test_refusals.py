@@ -281,8 +281,26 @@ def test_an_organisation_code_in_the_wrong_form_is_refused(login, world):
 
 
 def test_an_organisation_in_an_agreement_cannot_be_deleted(login, world):
+    from carepool.agreements import services as agreement_services
+    from carepool.audit.models import Interface
+    from carepool.audit.services import Actor
+    from carepool.organisations import services as organisation_services
+
+    finance = Actor(world.finance, Interface.WEB)
+    organisation_services.create_organisation(
+        finance,
+        {
+            "code": "RR8",
+            "code_system": "ods",
+            "name": "Leeds Teaching Hospitals",
+            "org_type": "nhs_trust",
+        },
+    )
+    agreement_services.update_agreement(
+        finance, world.agreement.pk, {"partners": ["E08000035", "QWO", "LEEDS-VCS", "RR8"]}
+    )
     before = state(world)
-    response = login("finance").post(reverse("web:organisation_delete", args=["QWO"]))
+    response = login("finance").post(reverse("web:organisation_delete", args=["RR8"]))
     assert response.status_code == 400
     assert "cannot be deleted" in text(response)
     assert state(world) == before

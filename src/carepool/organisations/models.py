@@ -14,6 +14,14 @@ class Organisation(models.Model):
     org_type = models.CharField(
         "type", max_length=30, choices=[(t.value, t.label) for t in OrganisationType]
     )
+    created_by_organisation = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose finance officer added it (none: loaded from national data)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -47,18 +47,19 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _may_edit(actor: Actor, org: Organisation) -> None:
+def require_editor(actor: Actor, org: Organisation) -> None:
+    """Finance officers change their own organisation, and those their organisation added.
+
+    Whether an organisation is a partner anywhere plays no part, so a refusal reveals nothing
+    about agreements the user cannot see.
+    """
     user = actor.user
     if user is None:
         return
     require_role(user, Role.FINANCE_OFFICER, "change organisations")
-    if org.pk == user.organisation_id or not org.partnerships.exists():
+    if user.organisation_id in (org.pk, org.created_by_organisation_id):
         return
-    if org.partnerships.filter(agreement__partnerships__organisation=user.organisation_id).exists():
-        return
-    raise Forbidden(
-        "You can change your own organisation and partners in your organisation's agreements only"
-    )
+    raise Forbidden("You can change your own organisation and the ones your organisation added")
 
 
 @transaction.atomic
@@ -70,7 +71,9 @@ def create_organisation(actor: Actor, data: Mapping[str, Any]) -> Organisation:
         raise ValidationFailed.single(
             "code", f"An organisation with the code {cleaned['code']} already exists"
         )
-    org = Organisation.objects.create(**cleaned)
+    org = Organisation.objects.create(
+        **cleaned, created_by_organisation=actor.user.organisation if actor.user else None
+    )
     record(
         actor, Change(Action.CREATE, "organisation", org.code, str(org), diff({}, snapshot(org)))
     )
@@ -80,12 +83,14 @@ def create_organisation(actor: Actor, data: Mapping[str, Any]) -> Organisation:
 @transaction.atomic
 def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Organisation:
     org = get_organisation(code)
-    _may_edit(actor, org)
+    require_editor(actor, org)
     before = snapshot(org)
     cleaned = _clean({**before, **{k: v for k, v in data.items() if k in FIELDS}})
-    if cleaned["code"] != org.code and Organisation.objects.filter(code=cleaned["code"]).exists():
+    if cleaned["code"] != org.code:
+        # Agreements' risk-share clauses and the audit trail refer to organisations by code.
         raise ValidationFailed.single(
-            "code", f"An organisation with the code {cleaned['code']} already exists"
+            "code",
+            "An organisation's code cannot be changed; add the organisation under its new code",
         )
     for key, value in cleaned.items():
         setattr(org, key, value)
@@ -99,7 +104,7 @@ def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Org
 @transaction.atomic
 def delete_organisation(actor: Actor, code: str) -> None:
     org = get_organisation(code)
-    _may_edit(actor, org)
+    require_editor(actor, org)
     if org.partnerships.exists() or org.users.exists() or org.contributions.exists():
         raise ValidationFailed.single(
             "code", f"{org.name} is a partner in an agreement or has users, so it cannot be deleted"

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from carepool.accounts.permissions import Forbidden, NotFound
+from carepool.agreements import services as agreement_services
+from carepool.agreements.models import Agreement
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 
@@ -46,3 +48,9 @@ def page(view: View) -> View:
             return forbidden(request, str(exc))
 
     return login_required(wrapper)
+
+
+def offer_form_only_to_editors(request: HttpRequest, agreement: Agreement) -> None:
+    """A form nobody could submit is not shown: the same refusal the service gives on POST."""
+    if request.method != "POST":
+        agreement_services.require_editor(actor(request), agreement)

@@ -14,7 +14,7 @@ from carepool.core.errors import ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, form_values, service_input
-from carepool.web.pages import actor, page
+from carepool.web.pages import actor, offer_form_only_to_editors, page
 
 LABELS = {
     "title": "Title",
@@ -128,6 +128,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 @page
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, agreement)
     if request.method == "POST":
         try:
             agreement = services.update_agreement(actor(request), agreement.pk, _input(request))
@@ -148,6 +149,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @page
 def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, agreement)
     errors = FormErrors()
     if request.method == "POST":
         try:

@@ -14,7 +14,7 @@ from carepool.core.errors import ValidationFailed
 from carepool.core.periods import FinancialYear, PeriodError
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, form_values, service_input
-from carepool.web.pages import actor, page
+from carepool.web.pages import actor, offer_form_only_to_editors, page
 
 ADD_LABELS = {
     "year": "Financial year",
@@ -69,6 +69,7 @@ def _add_context(
 @page
 def contribution_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, agreement)
     template = "web/contributions/add.jinja"
     if request.method == "POST":
         try:
@@ -125,6 +126,7 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
 @page
 def contribution_vary(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, contribution.agreement)
     template = "web/contributions/vary.jinja"
     if request.method == "POST":
         try:
@@ -152,6 +154,7 @@ def contribution_vary(request: HttpRequest, contribution_id: int) -> HttpRespons
 @page
 def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, contribution.agreement)
     template = "web/contributions/edit.jinja"
     extra = {"frequency_choices": presenters.FREQUENCY_CHOICES}
     if request.method == "POST":
@@ -183,6 +186,7 @@ def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpRespons
 @page
 def contribution_delete(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, contribution.agreement)
     errors = FormErrors()
     if request.method == "POST":
         agreement_id = contribution.agreement_id

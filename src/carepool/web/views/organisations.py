@@ -109,6 +109,7 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
             )
         messages.success(request, f"{organisation.name} updated")
         return redirect("web:organisation", organisation.code)
+    services.require_editor(actor(request), organisation)  # no form for those who cannot save it
     values = form_values(services.snapshot(organisation))
     return render(
         request, "web/organisations/form.jinja", _form_context(values, organisation=organisation)
@@ -127,6 +128,8 @@ def organisation_delete(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"{organisation.name} deleted")
             return redirect("web:organisations")
+    else:
+        services.require_editor(actor(request), organisation)
     return render(
         request,
         "web/organisations/delete.jinja",

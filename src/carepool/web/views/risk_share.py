@@ -27,7 +27,7 @@ from carepool.core.risk_share import ProvisionKind
 from carepool.web import presenters
 from carepool.web import risk_share_presenters as words
 from carepool.web.forms import FormErrors, form_values
-from carepool.web.pages import actor, page
+from carepool.web.pages import actor, offer_form_only_to_editors, page
 
 CHOOSE_KIND = "Choose the kind of provision"
 _TIER = re.compile(r"^tiers\[(\d+)\](?:\.(up_to|shares)(?:\.(.+))?)?$")
@@ -35,11 +35,6 @@ _TIER = re.compile(r"^tiers\[(\d+)\](?:\.(up_to|shares)(?:\.(.+))?)?$")
 
 def _agreement_page(agreement: Agreement) -> str:
     return reverse("web:agreement", args=[agreement.pk]) + "#risk-share"
-
-
-def _offer_only_to_editors(request: HttpRequest, agreement: Agreement) -> None:
-    """A form nobody could submit is not shown: the same refusal the service would give."""
-    services.require_editor(actor(request), agreement)
 
 
 # reading the post -------------------------------------------------------------------------
@@ -248,7 +243,7 @@ def risk_share_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
         )
         return redirect(_agreement_page(agreement))
 
-    _offer_only_to_editors(request, agreement)
+    offer_form_only_to_editors(request, agreement)
     if "kind" not in request.GET:
         return _choose_kind(request, agreement, request.GET.get("change", ""))
     kind = words.kind_of(request.GET["kind"])
@@ -275,7 +270,7 @@ def risk_share_remove(request: HttpRequest, agreement_id: int, position: int) ->
             messages.success(request, f"Risk-share provision {position} removed{title}")
         return redirect(_agreement_page(agreement))
 
-    _offer_only_to_editors(request, agreement)
+    offer_form_only_to_editors(request, agreement)
     if not 1 <= position <= len(agreement.risk_share):
         raise NotFound("No such provision")
     return render(
