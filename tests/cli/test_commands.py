@@ -214,3 +214,20 @@ def test_every_command_has_help(command: list[str]) -> None:
     assert "Usage:" in result.output
     if command and command[-1] not in ("import",):
         assert "--json" in result.output
+
+
+def test_names_with_square_brackets_are_printed_as_typed(world):
+    from carepool.organisations.models import Organisation
+
+    name = "NHS [/] West [bold]Yorkshire"
+    Organisation.objects.filter(code="QWO").update(name=name)
+    for args in (
+        ("contributions", "schedule", world.nhs_min.pk, "--user", "finance"),
+        ("contributions", "history", world.nhs_min.pk, "--user", "finance"),
+        ("agreements", "show", world.agreement.pk, "--user", "finance"),
+        ("contributions", "list", world.agreement.pk, "--user", "finance"),
+    ):
+        result = carepool(*args)
+        assert result.exit_code == 0, (args, result.output)
+    output = carepool("contributions", "schedule", world.nhs_min.pk, "--user", "finance").output
+    assert name in " ".join(output.split())

@@ -24,6 +24,11 @@ def money(pounds: str) -> str:
     return str(Money.from_pounds(pounds))
 
 
+def _literal(title: str | None) -> Text | None:
+    # Titles carry names people typed ("NHS [North] ICB"); never read them as Rich markup.
+    return None if title is None else Text(title)
+
+
 def table(
     title: str | None,
     headings: Iterable[str],
@@ -31,7 +36,7 @@ def table(
     right: Iterable[str] = (),
 ) -> Table:
     aligned = set(right)
-    t = Table(title=title, title_justify="left", title_style="bold")
+    t = Table(title=_literal(title), title_justify="left", title_style="bold")
     for heading in headings:
         t.add_column(heading, justify="right" if heading in aligned else "left", overflow="fold")
     for row in rows:
@@ -62,7 +67,9 @@ def import_summary(results: list[ImportResult], title: str = "Imported") -> Tabl
 
 
 def key_values(title: str | None, pairs: Iterable[tuple[str, Any]]) -> Table:
-    t = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None)
+    t = Table(
+        title=_literal(title), title_justify="left", title_style="bold", show_header=False, box=None
+    )
     t.add_column("Field", style="bold", no_wrap=True)
     t.add_column("Value", overflow="fold")
     for key, value in pairs:

@@ -93,7 +93,7 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
     reporting = data["reporting_frequency"]
     out.print(
         render.key_values(
-            f"{escape(data['title'])} (id {data['id']})",
+            f"{data['title']} (id {data['id']})",
             [
                 ("Area", f"{data['area']['name']} ({data['area']['code']})"),
                 ("Arrangement", data["arrangement_type_label"]),
@@ -218,4 +218,4 @@ def history(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = F
     if as_json:
         out.json({"id": agreement.pk, "title": agreement.title, "events": events})
         return
-    out.print(render.history(f"History of {escape(agreement.title)} (newest first)", events))
+    out.print(render.history(f"History of {agreement.title} (newest first)", events))

@@ -298,4 +298,4 @@ def history(contribution_id: ContributionId, user: UserOption, as_json: JsonOpti
     if as_json:
         out.json({"contribution": records.contribution(contribution), "events": events})
         return
-    out.print(render.history(f"History of {escape(str(contribution))} (newest first)", events))
+    out.print(render.history(f"History of {contribution} (newest first)", events))
