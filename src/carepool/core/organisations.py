@@ -102,7 +102,8 @@ def validate_code(org_type: OrganisationType, system: CodeSystem, code: str) -> 
     if allowed is not None and system not in allowed:
         names = " or ".join(sorted(s.label for s in allowed))
         raise ValidationFailed.single(
-            "code_system", f"A {org_type.label.lower()} is identified by its {names}"
+            "code_system",
+            f"An organisation of type '{org_type.label}' is identified by its {names}",
         )
     pattern, shape = _CODE_PATTERNS[system]
     if not pattern.match(code):

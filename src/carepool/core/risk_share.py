@@ -164,6 +164,9 @@ def _shares_to_dict(shares: Sequence[PartnerShare]) -> dict[str, str]:
 def _money(
     value: Any, field_name: str, errors: ErrorCollector, *, positive: bool = True
 ) -> Money | None:
+    if parse.is_blank(value):
+        errors.add(field_name, "Enter an amount in pounds, like 500000.00")
+        return None
     try:
         money = Money.from_pounds(value if isinstance(value, (str, Decimal)) else str(value))
     except MoneyError as exc:
