@@ -13,8 +13,9 @@ from carepool.cli.main import app
 runner = CliRunner()
 
 
-def carepool(*args: Any) -> Result:
-    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+def carepool(*args: Any, input: str | None = None) -> Result:
+    """Run ``carepool ARGS``; ``input`` is what standard input holds (empty when None)."""
+    return runner.invoke(app, [str(a) for a in args], input=input, env={"COLUMNS": "200"})
 
 
 def as_json(result: Result) -> Any:

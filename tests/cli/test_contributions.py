@@ -200,3 +200,100 @@ def test_the_schedule_conserves_every_penny(world) -> None:
         "8750000.00",
     ]
     assert data["total"] == "35000000.01"
+
+
+def test_update_changes_the_frequency_and_is_audited(world) -> None:
+    result = carepool(
+        "contributions",
+        "update",
+        world.ibcf.pk,
+        "--user",
+        "finance",
+        "--frequency",
+        "monthly",
+        "--json",
+    )
+
+    assert result.exit_code == 0, result.output
+    data = as_json(result)
+    assert data["frequency"] == "monthly"
+    assert len(data["schedule"]) == 12
+    event = AuditEvent.objects.order_by("-id").first()
+    assert (event.interface, event.action, event.object_type) == ("cli", "update", "contribution")
+    assert event.changes == {"frequency": ["quarterly", "monthly"]}
+
+    people = carepool(
+        "contributions", "update", world.ibcf.pk, "--user", "finance", "--frequency", "annual"
+    )
+    assert "is now paid annual: 1 instalment" in people.stdout
+
+
+@pytest.mark.parametrize(
+    ("username", "frequency", "code", "message"),
+    [
+        ("finance", "weekly", 2, "frequency: 'weekly' is not allowed"),
+        ("viewer", "monthly", 3, "user: You need the finance officer role"),
+    ],
+)
+def test_update_refusals_change_nothing(world, username, frequency, code, message) -> None:
+    before = (state(), Contribution.objects.get(pk=world.ibcf.pk).frequency)
+
+    result = carepool(
+        "contributions", "update", world.ibcf.pk, "--user", username, "--frequency", frequency
+    )
+
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert (state(), Contribution.objects.get(pk=world.ibcf.pk).frequency) == before
+
+
+def test_delete_a_contribution(world) -> None:
+    result = carepool("contributions", "delete", world.ibcf.pk, "--user", "finance", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert f"Deleted contribution {world.ibcf.pk}" in result.stdout
+    assert "£35,000,000.01" in result.stdout
+    assert not Contribution.objects.filter(pk=world.ibcf.pk).exists()
+    event = AuditEvent.objects.filter(action="delete").get()
+    assert (event.interface, event.object_type) == ("cli", "contribution")
+
+
+def test_delete_asks_and_json_does_not(world) -> None:
+    asked = carepool("contributions", "delete", world.ibcf.pk, "--user", "finance", input="y\n")
+    assert asked.exit_code == 0, asked.output
+    assert f"Delete contribution {world.ibcf.pk}: Leeds City Council, ibcf 2024-25" in asked.stderr
+
+    quiet = carepool("contributions", "delete", world.nhs_min.pk, "--user", "finance", "--json")
+    assert quiet.exit_code == 0, quiet.output
+    assert as_json(quiet)["deleted"]["amount"] == "60000000.00"
+
+
+def test_delete_refusals_change_nothing(world) -> None:
+    carepool(
+        "contributions",
+        "vary",
+        world.ibcf.pk,
+        "--user",
+        "finance",
+        "--effective-date",
+        "2024-10-01",
+        "--change",
+        "1.00",
+        "--reason",
+        "Uplift",
+    )
+    before = state()
+
+    varied = carepool("contributions", "delete", world.ibcf.pk, "--user", "finance", "--yes")
+    assert varied.exit_code == 2
+    assert "contribution: A contribution with variations keeps its history" in varied.stderr
+
+    viewer = carepool("contributions", "delete", world.nhs_min.pk, "--user", "viewer")
+    assert viewer.exit_code == 3
+    assert "Delete contribution" not in viewer.output
+
+    unanswered = carepool("contributions", "delete", world.nhs_min.pk, "--user", "finance")
+    assert unanswered.exit_code == 2
+    assert "yes: There is no answer" in unanswered.stderr
+
+    assert state() == before

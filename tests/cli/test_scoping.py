@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from carepool.agreements.services import agreement_snapshot
+from carepool.audit.models import AuditEvent
 from tests.cli.helpers import as_json, carepool
 
 LEEDS_TITLE = "Leeds Better Care Fund pooled budget"
@@ -42,6 +44,14 @@ def leeds_commands(world) -> list[list[object]]:
             "--reason",
             "peek",
         ],
+        ["contributions", "update", contribution, "--frequency", "monthly"],
+        ["contributions", "delete", contribution],
+        ["contributions", "delete", contribution, "--yes"],
+        ["agreements", "update", leeds, "--set", "title=Mine"],
+        ["agreements", "delete", leeds],
+        ["agreements", "delete", leeds, "--yes"],
+        ["agreements", "approve", leeds],
+        ["agreements", "risk-share", "remove", leeds, 1],
     ]
 
 
@@ -53,6 +63,29 @@ def test_an_outsider_gets_not_found_for_every_leeds_command(world) -> None:
         assert "No such" in result.output
         assert LEEDS_TITLE not in result.output
         assert "60000000" not in result.output and "60,000,000" not in result.output
+
+
+def test_an_outsider_cannot_add_to_the_risk_share_or_update_from_a_file(world) -> None:
+    before = (agreement_snapshot(world.agreement), AuditEvent.objects.count())
+    for command in (
+        ["agreements", "risk-share", "add", world.agreement.pk],
+        ["agreements", "update", world.agreement.pk],
+    ):
+        result = carepool(
+            *command,
+            "--user",
+            "outsider",
+            "--file",
+            "-",
+            input='{"kind": "risk_pool", "applies_to": "overspend", "amount": "1.00"}'
+            if "risk-share" in command
+            else '{"title": "Mine"}',
+        )
+
+        assert result.exit_code == 4, (command, result.output)
+        assert "agreement_id: No such agreement" in result.stderr
+        assert LEEDS_TITLE not in result.output
+    assert (agreement_snapshot(world.agreement), AuditEvent.objects.count()) == before
 
 
 def test_not_found_in_json_names_the_field(world) -> None:

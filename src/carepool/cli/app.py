@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from carepool.cli.commands import agreements, contributions, imports, reference, rules, setup
+from carepool.cli.commands import (
+    agreement_changes,
+    agreements,
+    contributions,
+    imports,
+    organisation_changes,
+    reference,
+    rules,
+    setup,
+)
 
 app = typer.Typer(
     name="carepool",
@@ -16,9 +25,19 @@ app = typer.Typer(
 )
 app.command("setup")(setup.setup)
 app.add_typer(imports.app, name="import")
+
+reference.organisations_app.command("add")(organisation_changes.add)
+reference.organisations_app.command("update")(organisation_changes.update)
+reference.organisations_app.command("delete")(organisation_changes.delete)
 app.add_typer(reference.organisations_app, name="organisations")
 app.add_typer(reference.areas_app, name="areas")
 app.command("population")(reference.population)
+
+agreements.app.command("create")(agreement_changes.create)
+agreements.app.command("update")(agreement_changes.update)
+agreements.app.command("delete")(agreement_changes.delete)
+agreements.app.command("approve")(agreement_changes.approve)
+agreements.app.add_typer(agreement_changes.risk_share_app, name="risk-share")
 app.add_typer(agreements.app, name="agreements")
 app.add_typer(contributions.app, name="contributions")
 app.add_typer(rules.app, name="rules")

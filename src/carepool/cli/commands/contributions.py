@@ -12,6 +12,7 @@ from carepool.audit.models import Interface
 from carepool.audit.records import audit_event
 from carepool.audit.services import Actor
 from carepool.cli import render
+from carepool.cli.inputs import YesOption, confirm
 from carepool.cli.options import JsonOption, UserOption, acting_user
 from carepool.cli.output import INVALID, Output
 from carepool.core import parse
@@ -246,6 +247,75 @@ def vary(
         f"[green]✓[/] Varied contribution {c['id']} ({escape(c['partner']['name'])}, "
         f"{c['funding_stream']} {c['year']}) by {render.money(data['variation']['change'])} "
         f"from {data['variation']['effective_date']}: now {render.money(c['amount'])}"
+    )
+
+
+@app.command("update")
+def update(
+    contribution_id: ContributionId,
+    user: UserOption,
+    frequency: Annotated[
+        str,
+        typer.Option(
+            "--frequency",
+            "-f",
+            help="Instalments: " + ", ".join(f.value for f in InstalmentFrequency) + ".",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Change how a contribution is paid (its instalments). Amounts change only by 'vary'."""
+    out = Output(as_json)
+    with out.guard("contribution_id"):
+        actor = acting_user(out, user)
+        services.update_contribution(
+            Actor(actor, Interface.CLI), contribution_id, {"frequency": frequency}
+        )
+        data = _contribution_data(contribution_id, actor)
+    if as_json:
+        out.json(data)
+        return
+    out.print(
+        f"[green]✓[/] Contribution {data['id']} ({escape(data['partner']['name'])}, "
+        f"{data['funding_stream']} {data['year']}) is now paid {data['frequency']}: "
+        f"{len(data['schedule'])} instalment{'s' if len(data['schedule']) != 1 else ''}"
+    )
+
+
+@app.command("delete")
+def delete(
+    contribution_id: ContributionId,
+    user: UserOption,
+    yes: YesOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete a contribution recorded by mistake (one without variations).
+
+    Asks for confirmation first, unless --yes or --json. Removing money withdraws the
+    partners' approvals.
+    """
+    out = Output(as_json)
+    with out.guard("contribution_id"):
+        person = acting_user(out, user)
+        actor = Actor(person, Interface.CLI)
+        contribution = selectors.get_contribution(person, contribution_id)
+        services.require_editor(actor, contribution.agreement)  # refuse before asking
+        data = records.contribution(contribution)
+    confirm(
+        out,
+        f"Delete contribution {data['id']}: {data['partner']['name']}, {data['funding_stream']} "
+        f"{data['year']}, {render.money(data['amount'])}?",
+        yes,
+    )
+    with out.guard("contribution_id"):
+        services.delete_contribution(actor, contribution_id)
+    if as_json:
+        out.json({"deleted": data})
+        return
+    out.print(
+        f"[green]✓[/] Deleted contribution {data['id']}: {escape(data['partner']['name'])}, "
+        f"{data['funding_stream']} {data['year']}, {render.money(data['amount'])}"
     )
 
 
