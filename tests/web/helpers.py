@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from typing import Any
 
 from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
@@ -25,3 +27,29 @@ def state(world: World) -> dict[str, Any]:
         "organisations": sorted(Organisation.objects.values_list("code", "name", "org_type")),
         "audit_events": AuditEvent.objects.count(),
     }
+
+
+def text(response: Any) -> str:
+    return html_lib.unescape(response.content.decode())
+
+
+def field_error(page: str, field_id: str) -> str:
+    match = re.search(
+        rf'id="{re.escape(field_id)}-error"[^>]*>\s*(?:<span[^>]*>Error: </span>)?(.*?)</span>',
+        page,
+        re.S,
+    )
+    assert match, f"no error message for {field_id}"
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def assert_refused(response: Any, field_id: str, message: str) -> str:
+    """The message shows in the error summary, linked to the input, and beside the input."""
+    page = text(response)
+    assert response.status_code == 400
+    assert "nhsuk-error-summary" in page
+    assert "<title>Error: " in page
+    assert f'href="#{field_id}"' in page
+    assert f'id="{field_id}"' in page  # the link leads somewhere
+    assert message in field_error(page, field_id)
+    return page

@@ -3,9 +3,7 @@ and the pages show the result (totals, schedules, completeness, history)."""
 
 from __future__ import annotations
 
-import html as html_lib
 import re
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -17,12 +15,9 @@ from carepool.audit.services import Actor
 from carepool.organisations.models import Organisation
 from carepool.web.presenters import agreement_form_values
 from tests.factories import populations
+from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response: Any) -> str:
-    return html_lib.unescape(response.content.decode())
 
 
 def visible_text(html: str) -> str:

@@ -3,7 +3,6 @@ the field and in the error summary, the user's input is kept, and nothing change
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from typing import Any
 
@@ -15,7 +14,7 @@ from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.web.presenters import agreement_form_values
 from tests.factories import World
-from tests.web.helpers import state
+from tests.web.helpers import assert_refused, state, text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,31 +37,6 @@ def contribution_form(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
-
-
-def text(response: Any) -> str:
-    return html_lib.unescape(response.content.decode())
-
-
-def field_error(page: str, field_id: str) -> str:
-    """The error message the NHS.UK component shows above the field with this id."""
-    match = re.search(
-        rf'id="{re.escape(field_id)}-error"[^>]*>\s*(?:<span[^>]*>Error: </span>)?(.*?)</span>',
-        page,
-        re.S,
-    )
-    assert match, f"no error message for {field_id}"
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
-
-
-def assert_refused(response: Any, field_id: str, message: str) -> str:
-    page = text(response)
-    assert response.status_code == 400
-    assert page.count("nhsuk-error-summary") >= 1
-    assert "<title>Error: " in page
-    assert f'href="#{field_id}"' in page  # the summary links to the field
-    assert message in field_error(page, field_id)
-    return page
 
 
 # --- contributions ------------------------------------------------------------------------

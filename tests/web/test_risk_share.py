@@ -3,7 +3,6 @@ message beside the input, removed after confirming; every write audited as "Web"
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from typing import Any
 
@@ -16,13 +15,9 @@ from carepool.audit.models import Action, AuditEvent, Interface
 from carepool.audit.services import Actor
 from carepool.core.risk_share import ProvisionKind
 from tests.factories import PASSWORD, World
-from tests.web.helpers import state
+from tests.web.helpers import assert_refused, field_error, state, text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response: Any) -> str:
-    return html_lib.unescape(response.content.decode())
 
 
 def add_url(world: World, kind: str | None = None, agreement: Agreement | None = None) -> str:
@@ -36,28 +31,6 @@ def remove_url(world: World, position: int, agreement: Agreement | None = None) 
 
 def stored(world: World) -> list[dict[str, Any]]:
     return Agreement.objects.get(pk=world.agreement.pk).risk_share
-
-
-def field_error(page: str, field_id: str) -> str:
-    match = re.search(
-        rf'id="{re.escape(field_id)}-error"[^>]*>\s*(?:<span[^>]*>Error: </span>)?(.*?)</span>',
-        page,
-        re.S,
-    )
-    assert match, f"no error message for {field_id}"
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
-
-
-def assert_refused(response: Any, field_id: str, message: str) -> str:
-    """The message shows in the error summary, linked to the input, and beside the input."""
-    page = text(response)
-    assert response.status_code == 400
-    assert "nhsuk-error-summary" in page
-    assert "<title>Error: " in page
-    assert f'href="#{field_id}"' in page
-    assert f'id="{field_id}"' in page  # the link leads somewhere
-    assert message in field_error(page, field_id)
-    return page
 
 
 def add_provision(world: World, provision: dict[str, Any]) -> None:
