@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from carepool.accounts.permissions import Forbidden, NotFound
 from carepool.agreements import services as agreement_services
 from carepool.agreements.models import Agreement
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
+from carepool.core.errors import ValidationFailed
+from carepool.web.forms import FormErrors, form_values
 
 View = Callable[..., HttpResponse]
+Saved = TypeVar("Saved")
 
 
 def actor(request: HttpRequest) -> Actor:
@@ -54,3 +58,31 @@ def offer_form_only_to_editors(request: HttpRequest, agreement: Agreement) -> No
     """A form nobody could submit is not shown: the same refusal the service gives on POST."""
     if request.method != "POST":
         agreement_services.require_editor(actor(request), agreement)
+
+
+def form_page(
+    request: HttpRequest,
+    template: str,
+    context: Callable[[Any, FormErrors], dict[str, Any]],
+    *,
+    initial: Callable[[], Mapping[str, Any]],
+    labels: Mapping[str, str],
+    save: Callable[[], Saved],
+    done: Callable[[Saved], tuple[str, str]],
+) -> HttpResponse:
+    """One form's whole round trip, the same for every form.
+
+    GET shows the form filled with ``initial()``. POST calls ``save()`` (a service); on success
+    it redirects to the URL ``done`` gives, with its message; when the service refuses, the
+    form comes back (status 400) with every error and what the person typed.
+    """
+    if request.method == "POST":
+        try:
+            saved = save()
+        except ValidationFailed as exc:
+            errors = FormErrors.from_failure(exc, labels)
+            return render(request, template, context(request.POST, errors), status=400)
+        message, url = done(saved)
+        messages.success(request, message)
+        return redirect(url)
+    return render(request, template, context(form_values(initial()), FormErrors()))

@@ -7,14 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carepool.agreements import selectors, services
 from carepool.core.errors import ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web import presenters
-from carepool.web.forms import FormErrors, form_values, service_input
-from carepool.web.pages import actor, offer_form_only_to_editors, page
+from carepool.web.forms import FormErrors, service_input
+from carepool.web.pages import actor, form_page, offer_form_only_to_editors, page
 
 LABELS = {
     "title": "Title",
@@ -107,43 +108,31 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @page
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        try:
-            agreement = services.create_agreement(actor(request), _input(request))
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, LABELS)
-            return render(
-                request,
-                "web/agreements/form.jinja",
-                _form_context(request.POST, errors),
-                status=400,
-            )
-        messages.success(request, f"Agreement '{agreement.title}' created")
-        return redirect("web:agreement", agreement.pk)
     own = request.user.organisation.code  # type: ignore[union-attr]
-    values = form_values({"partners": [own], "host": own})
-    return render(request, "web/agreements/form.jinja", _form_context(values))
+    return form_page(
+        request,
+        "web/agreements/form.jinja",
+        _form_context,
+        initial=lambda: {"partners": [own], "host": own},
+        labels=LABELS,
+        save=lambda: services.create_agreement(actor(request), _input(request)),
+        done=lambda a: (f"Agreement '{a.title}' created", reverse("web:agreement", args=[a.pk])),
+    )
 
 
 @page
 def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, agreement)
-    if request.method == "POST":
-        try:
-            agreement = services.update_agreement(actor(request), agreement.pk, _input(request))
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, LABELS)
-            return render(
-                request,
-                "web/agreements/form.jinja",
-                _form_context(request.POST, errors, agreement=agreement),
-                status=400,
-            )
-        messages.success(request, "Agreement updated")
-        return redirect("web:agreement", agreement.pk)
-    values = form_values(presenters.agreement_form_values(agreement))
-    return render(request, "web/agreements/form.jinja", _form_context(values, agreement=agreement))
+    return form_page(
+        request,
+        "web/agreements/form.jinja",
+        lambda values, errors: _form_context(values, errors, agreement=agreement),
+        initial=lambda: presenters.agreement_form_values(agreement),
+        labels=LABELS,
+        save=lambda: services.update_agreement(actor(request), agreement.pk, _input(request)),
+        done=lambda a: ("Agreement updated", reverse("web:agreement", args=[a.pk])),
+    )
 
 
 @page

@@ -7,14 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from carepool.agreements import selectors, services
 from carepool.agreements.models import Agreement, Contribution
 from carepool.core.errors import ValidationFailed
 from carepool.core.periods import FinancialYear, PeriodError
 from carepool.web import presenters
-from carepool.web.forms import FormErrors, form_values, service_input
-from carepool.web.pages import actor, offer_form_only_to_editors, page
+from carepool.web.forms import FormErrors, service_input
+from carepool.web.pages import actor, form_page, offer_form_only_to_editors, page
 
 ADD_LABELS = {
     "year": "Financial year",
@@ -70,23 +71,20 @@ def _add_context(
 def contribution_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, agreement)
-    template = "web/contributions/add.jinja"
-    if request.method == "POST":
-        try:
-            contribution = services.add_contribution(
-                actor(request), agreement.pk, service_input(request.POST, ADD_FIELDS)
-            )
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, ADD_LABELS)
-            context = _add_context(request, agreement, request.POST, errors)
-            return render(request, template, context, status=400)
-        messages.success(
-            request, f"Contribution added: {contribution.partner.name}, {contribution.year}"
-        )
-        return redirect("web:contribution", contribution.pk)
-    year = _chosen_year(request, agreement)
-    values = form_values({"year": year.label, "frequency": "quarterly"})
-    return render(request, template, _add_context(request, agreement, values))
+    return form_page(
+        request,
+        "web/contributions/add.jinja",
+        lambda values, errors: _add_context(request, agreement, values, errors),
+        initial=lambda: {"year": _chosen_year(request, agreement).label, "frequency": "quarterly"},
+        labels=ADD_LABELS,
+        save=lambda: services.add_contribution(
+            actor(request), agreement.pk, service_input(request.POST, ADD_FIELDS)
+        ),
+        done=lambda c: (
+            f"Contribution added: {c.partner.name}, {c.year}",
+            reverse("web:contribution", args=[c.pk]),
+        ),
+    )
 
 
 def _contribution_context(contribution: Contribution) -> dict[str, Any]:
@@ -127,60 +125,43 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
 def contribution_vary(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, contribution.agreement)
-    template = "web/contributions/vary.jinja"
-    if request.method == "POST":
-        try:
-            services.vary_contribution(
-                actor(request), contribution.pk, service_input(request.POST, VARY_LABELS)
-            )
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, VARY_LABELS)
-            context = {
-                **_contribution_context(contribution),
-                "values": request.POST,
-                "errors": errors,
-            }
-            return render(request, template, context, status=400)
-        messages.success(request, "Variation recorded")
-        return redirect("web:contribution", contribution.pk)
-    context = {
-        **_contribution_context(contribution),
-        "values": form_values(),
-        "errors": FormErrors(),
-    }
-    return render(request, template, context)
+    return form_page(
+        request,
+        "web/contributions/vary.jinja",
+        lambda values, errors: {
+            **_contribution_context(contribution),
+            "values": values,
+            "errors": errors,
+        },
+        initial=dict,
+        labels=VARY_LABELS,
+        save=lambda: services.vary_contribution(
+            actor(request), contribution.pk, service_input(request.POST, VARY_LABELS)
+        ),
+        done=lambda _: ("Variation recorded", reverse("web:contribution", args=[contribution.pk])),
+    )
 
 
 @page
 def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, contribution.agreement)
-    template = "web/contributions/edit.jinja"
-    extra = {"frequency_choices": presenters.FREQUENCY_CHOICES}
-    if request.method == "POST":
-        try:
-            services.update_contribution(
-                actor(request), contribution.pk, service_input(request.POST, FREQUENCY_LABELS)
-            )
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, FREQUENCY_LABELS)
-            context = {
-                **_contribution_context(contribution),
-                **extra,
-                "values": request.POST,
-                "errors": errors,
-            }
-            return render(request, template, context, status=400)
-        messages.success(request, "Instalments changed")
-        return redirect("web:contribution", contribution.pk)
-    values = form_values({"frequency": contribution.frequency})
-    context = {
-        **_contribution_context(contribution),
-        **extra,
-        "values": values,
-        "errors": FormErrors(),
-    }
-    return render(request, template, context)
+    return form_page(
+        request,
+        "web/contributions/edit.jinja",
+        lambda values, errors: {
+            **_contribution_context(contribution),
+            "frequency_choices": presenters.FREQUENCY_CHOICES,
+            "values": values,
+            "errors": errors,
+        },
+        initial=lambda: {"frequency": contribution.frequency},
+        labels=FREQUENCY_LABELS,
+        save=lambda: services.update_contribution(
+            actor(request), contribution.pk, service_input(request.POST, FREQUENCY_LABELS)
+        ),
+        done=lambda _: ("Instalments changed", reverse("web:contribution", args=[contribution.pk])),
+    )
 
 
 @page

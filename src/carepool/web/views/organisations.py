@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from carepool.audit.selectors import history_for_object
 from carepool.core.errors import ValidationFailed
 from carepool.organisations import selectors, services
 from carepool.web import presenters
-from carepool.web.forms import FormErrors, form_values, service_input
-from carepool.web.pages import actor, page
+from carepool.web.forms import FormErrors, service_input
+from carepool.web.pages import actor, form_page, page
 
 LABELS = {
     "name": "Name",
@@ -73,46 +74,36 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @page
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        try:
-            organisation = services.create_organisation(
-                actor(request), service_input(request.POST, services.FIELDS)
-            )
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, LABELS)
-            return render(
-                request,
-                "web/organisations/form.jinja",
-                _form_context(request.POST, errors),
-                status=400,
-            )
-        messages.success(request, f"{organisation.name} added")
-        return redirect("web:organisation", organisation.code)
-    return render(request, "web/organisations/form.jinja", _form_context(form_values()))
+    return form_page(
+        request,
+        "web/organisations/form.jinja",
+        _form_context,
+        initial=dict,
+        labels=LABELS,
+        save=lambda: services.create_organisation(
+            actor(request), service_input(request.POST, services.FIELDS)
+        ),
+        done=lambda o: (f"{o.name} added", reverse("web:organisation", args=[o.code])),
+    )
 
 
 @page
 def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation(code)
-    if request.method == "POST":
-        try:
-            organisation = services.update_organisation(
-                actor(request), organisation.code, service_input(request.POST, services.FIELDS)
-            )
-        except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, LABELS)
-            return render(
-                request,
-                "web/organisations/form.jinja",
-                _form_context(request.POST, errors, organisation=organisation),
-                status=400,
-            )
-        messages.success(request, f"{organisation.name} updated")
-        return redirect("web:organisation", organisation.code)
-    services.require_editor(actor(request), organisation)  # no form for those who cannot save it
-    values = form_values(services.snapshot(organisation))
-    return render(
-        request, "web/organisations/form.jinja", _form_context(values, organisation=organisation)
+    if request.method != "POST":
+        services.require_editor(
+            actor(request), organisation
+        )  # no form for those who cannot save it
+    return form_page(
+        request,
+        "web/organisations/form.jinja",
+        lambda values, errors: _form_context(values, errors, organisation=organisation),
+        initial=lambda: services.snapshot(organisation),
+        labels=LABELS,
+        save=lambda: services.update_organisation(
+            actor(request), organisation.code, service_input(request.POST, services.FIELDS)
+        ),
+        done=lambda o: (f"{o.name} updated", reverse("web:organisation", args=[o.code])),
     )
 
 
