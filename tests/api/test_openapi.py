@@ -25,6 +25,9 @@ EXPECTED_PATHS = {
     "/contributions/{contribution_id}": {"get", "patch", "delete"},
     "/contributions/{contribution_id}/variations": {"post"},
     "/contributions/{contribution_id}/history": {"get"},
+    "/invitations": {"get"},
+    "/invitations/{agreement_id}/accept": {"post"},
+    "/invitations/{agreement_id}/decline": {"post"},
 }
 
 

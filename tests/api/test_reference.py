@@ -24,6 +24,7 @@ def test_me(api_as: SignIn, world: World) -> None:
             "org_type": "council",
             "code_system": "gss",
             "org_type_label": "Upper-tier or unitary council",
+            "version": 1,
         },
         "roles": ["finance_officer", "signatory", "viewer"],
     }

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from carepool.agreements.models import Agreement, Approval
-from carepool.agreements.services import agreement_snapshot
-from carepool.audit.models import AuditEvent
+from carepool.agreements.services import accept_invitation, agreement_snapshot
+from carepool.audit.models import AuditEvent, Interface
+from carepool.audit.services import Actor
 from tests.cli.helpers import as_json, carepool
 from tests.factories import agreement_data
 
@@ -517,7 +518,10 @@ def spare(world, tmp_path) -> Agreement:
         "agreements", "create", "--user", "finance", "--file", write(tmp_path, new_agreement())
     )
     assert result.exit_code == 0, result.output
-    return Agreement.objects.get(title=NEW_TITLE)
+    agreement = Agreement.objects.get(title=NEW_TITLE)
+    # The other partners are invited; the ICB joins, so that its users see the agreement.
+    accept_invitation(Actor(world.icb_signatory, Interface.CLI), agreement.pk)
+    return agreement
 
 
 def test_delete_with_yes(world, spare) -> None:

@@ -45,6 +45,7 @@ def test_add_is_audited_as_cli(world) -> None:
         "org_type": "nhs_trust",
         "org_type_label": Organisation.objects.get(code="RR8").type.label,
         "code_system": "ods",
+        "version": 1,
     }
     event = latest_event()
     assert (event.interface, event.action, event.object_type) == ("cli", "create", "organisation")

@@ -479,6 +479,7 @@ class TestReviewFindings:
 
     def test_approved_agreement_cannot_be_deleted_by_one_partner(self, world, finance):
         agreement = services.create_agreement(finance, agreement_data(title="Short-lived"))
+        services.accept_invitation(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
         services.approve_agreement(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
         refused(
             lambda: services.delete_agreement(finance, agreement.pk),

@@ -52,6 +52,11 @@ class Agreement(models.Model):
     audit_arrangements = models.TextField(blank=True)
     variation_procedure = models.TextField(blank=True)
     review_arrangements = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Goes up with every change to the agreement or anything in it "
+        "(partners, contributions); a write based on an older version is refused",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,11 +67,30 @@ class Agreement(models.Model):
         return self.title
 
 
+class PartnerStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+
+
 class AgreementPartner(models.Model):
+    """An organisation in an agreement. One added by another partner is only invited: it sees
+    the invitation and nothing else until one of its own signatories accepts."""
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="partnerships")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="partnerships"
     )
+    status = models.CharField(
+        max_length=10, choices=PartnerStatus.choices, default=PartnerStatus.INVITED
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -88,6 +112,9 @@ class Contribution(models.Model):
     original_amount_pence = models.BigIntegerField()
     frequency = models.CharField(
         max_length=20, choices=[(f.value, f.label) for f in InstalmentFrequency]
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every change (frequency, variations)"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,7 +11,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from carepool.agreements import selectors
-from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.models import (
+    Agreement,
+    AgreementPartner,
+    Approval,
+    Contribution,
+    ContributionVariation,
+)
 from carepool.audit.records import iso
 from carepool.core.agreements import ArrangementType, CompletenessReport
 from carepool.core.contributions import Contribution as CoreContribution
@@ -100,14 +106,35 @@ def completeness(report: CompletenessReport) -> dict[str, Any]:
 def agreement_detail(agreement: Agreement) -> dict[str, Any]:
     return {
         **agreement_summary(agreement),
-        "partners": [organisation_ref(o) for o in selectors.partner_organisations(agreement)],
+        "partners": [
+            {**organisation_ref(p.organisation), "status": p.status}
+            for p in selectors.partnerships_of(agreement)
+        ],
         "auditors": [organisation_ref(o) for o in agreement.auditors.order_by("name")],
         **agreement_terms(agreement),
         "approvals": [approval(a) for a in selectors.approvals_of(agreement)],
         "completeness": completeness(selectors.completeness_of(agreement)),
         "contribution_years": [y.label for y in selectors.contribution_years(agreement)],
+        "version": agreement.version,
         "created_at": iso(agreement.created_at),
         "updated_at": iso(agreement.updated_at),
+    }
+
+
+def invitation(p: AgreementPartner) -> dict[str, Any]:
+    """What an invited organisation may see of an agreement before it accepts."""
+    invited_by = p.invited_by
+    return {
+        "agreement_id": p.agreement_id,
+        "title": p.agreement.title,
+        "area": area_ref(p.agreement.area),
+        "host": organisation_ref(p.agreement.host),
+        "organisation": organisation_ref(p.organisation),
+        "invited_by": invited_by.display_name if invited_by is not None else None,
+        "invited_by_organisation": organisation_ref(invited_by.organisation)
+        if invited_by is not None
+        else None,
+        "invited_at": iso(p.invited_at),
     }
 
 
@@ -140,6 +167,7 @@ def contribution(c: Contribution, core: CoreContribution | None = None) -> dict[
         "original_amount": core.original_amount.plain(),
         "amount": core.amount.plain(),
         "frequency": c.frequency,
+        "version": c.version,
     }
 
 

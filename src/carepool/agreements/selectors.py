@@ -13,7 +13,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from carepool.accounts.models import Role
 from carepool.accounts.permissions import PARTNER_READ_ROLES, NotFound, is_active, reads_everything
-from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.models import (
+    Agreement,
+    AgreementPartner,
+    Approval,
+    Contribution,
+    ContributionVariation,
+    PartnerStatus,
+)
 from carepool.audit.models import AuditEvent
 from carepool.audit.selectors import history_for_agreement
 from carepool.core.agreements import (
@@ -38,6 +45,7 @@ from carepool.core.risk_share import parse_provisions
 
 if TYPE_CHECKING:
     from carepool.accounts.models import User
+    from carepool.organisations.models import Organisation
 
 
 def visible_agreements(user: User | None) -> QuerySet[Agreement]:
@@ -48,19 +56,57 @@ def visible_agreements(user: User | None) -> QuerySet[Agreement]:
         return qs.all()
     scope = Q(pk__in=[])
     if user.roles & PARTNER_READ_ROLES:
-        scope |= Q(partnerships__organisation_id=user.organisation_id)
+        # One Q, so both conditions hold for the same partnership row. An invited partner
+        # sees only its invitation (``invitations_for``) until it accepts.
+        scope |= Q(
+            partnerships__organisation_id=user.organisation_id,
+            partnerships__status=PartnerStatus.ACCEPTED,
+        )
     if user.has_role(Role.AUDITOR):
         scope |= Q(auditors__id=user.organisation_id)
     return qs.filter(pk__in=Agreement.objects.filter(scope).values("pk"))
 
 
 def is_partner(user: User, agreement: Agreement) -> bool:
-    return agreement.partnerships.filter(organisation_id=user.organisation_id).exists()
+    """The user's organisation is a partner that has accepted (not merely been invited)."""
+    return agreement.partnerships.filter(
+        organisation_id=user.organisation_id, status=PartnerStatus.ACCEPTED
+    ).exists()
 
 
 def may_edit(user: User, agreement: Agreement) -> bool:
-    """Finance officers of a partner organisation change an agreement and its money."""
+    """Finance officers of a partner organisation change an agreement's terms."""
     return user.has_role(Role.FINANCE_OFFICER) and is_partner(user, agreement)
+
+
+def may_edit_money(user: User, agreement: Agreement, partner: Organisation) -> bool:
+    """A partner's contributions are changed by its own finance officers or the host's."""
+    return may_edit(user, agreement) and user.organisation_id in (partner.pk, agreement.host_id)
+
+
+def invitations_for(user: User | None) -> QuerySet[AgreementPartner]:
+    """Invitations to the user's organisation that no signatory has answered yet."""
+    if user is None or not is_active(user) or not user.roles & PARTNER_READ_ROLES:
+        return AgreementPartner.objects.none()
+    return (
+        AgreementPartner.objects.filter(
+            organisation_id=user.organisation_id, status=PartnerStatus.INVITED
+        )
+        .select_related("agreement__area", "agreement__host", "organisation", "invited_by")
+        .select_related("invited_by__organisation")
+        .order_by("-invited_at", "pk")
+    )
+
+
+def get_invitation(user: User | None, agreement_id: int | str) -> AgreementPartner:
+    try:
+        pk = int(agreement_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such invitation") from None
+    try:
+        return invitations_for(user).get(agreement_id=pk)
+    except AgreementPartner.DoesNotExist:
+        raise NotFound("No such invitation") from None
 
 
 def may_approve(user: User, agreement: Agreement) -> bool:
@@ -74,7 +120,10 @@ def may_approve(user: User, agreement: Agreement) -> bool:
 
 def visible_agreements_with_partner(user: User | None, organisation_id: int) -> QuerySet[Agreement]:
     """The agreements this user may see in which the organisation is a partner."""
-    return visible_agreements(user).filter(partnerships__organisation_id=organisation_id)
+    return visible_agreements(user).filter(
+        partnerships__organisation_id=organisation_id,
+        partnerships__status=PartnerStatus.ACCEPTED,
+    )
 
 
 def get_agreement(user: User | None, agreement_id: int | str) -> Agreement:
@@ -119,6 +168,13 @@ def contributions_of(
     if year is not None:
         qs = qs.filter(year=year.label)
     return qs
+
+
+def partnerships_of(agreement: Agreement) -> list[AgreementPartner]:
+    """Every partner, accepted or invited, by name."""
+    return list(
+        agreement.partnerships.select_related("organisation").order_by("organisation__name")
+    )
 
 
 def partner_organisations(agreement: Agreement) -> list:  # type: ignore[type-arg]

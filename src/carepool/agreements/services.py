@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from carepool.accounts.models import Role
 from carepool.accounts.permissions import Forbidden, NotFound, require_role
@@ -22,17 +23,21 @@ from carepool.agreements.models import (
     Approval,
     Contribution,
     ContributionVariation,
+    PartnerStatus,
 )
 from carepool.agreements.selectors import (
     contribution_years,
     get_agreement,
     get_contribution,
+    get_invitation,
     is_partner,
     may_edit,
+    may_edit_money,
     to_core_contribution,
 )
 from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, diff, record, record_many
+from carepool.concurrency import bump, changed_fields, field_values, locked, require_version
 from carepool.core import parse
 from carepool.core.agreements import (
     AgreementTerms,
@@ -85,25 +90,48 @@ AGREEMENT_FIELDS = (
 # agreements ---------------------------------------------------------------------------
 
 
-def _load_agreement(actor: Actor, agreement_id: int | str) -> Agreement:
-    """The agreement as this actor may see it; the system (imports, demo) sees all."""
+def _load_agreement(
+    actor: Actor, agreement_id: int | str, expected_version: Any = None
+) -> Agreement:
+    """The agreement as this actor may see it (the system: imports, demo, sees all), locked
+    for the rest of the transaction and checked against the version the writer last read."""
+    expected = parse.version(expected_version)
     if actor.user is not None:
-        return get_agreement(actor.user, agreement_id)
+        pk = get_agreement(actor.user, agreement_id).pk
+    else:
+        try:
+            pk = int(agreement_id)
+        except (TypeError, ValueError):
+            raise NotFound("No such agreement") from None
     try:
-        return Agreement.objects.get(pk=int(agreement_id))
-    except (Agreement.DoesNotExist, TypeError, ValueError):
+        agreement = locked(Agreement.objects.select_related("area", "host"), pk)
+    except Agreement.DoesNotExist:
         raise NotFound("No such agreement") from None
+    require_version(agreement, expected, "agreement")
+    return agreement
 
 
-def _load_contribution(actor: Actor, contribution_id: int | str) -> Contribution:
+def _load_contribution(
+    actor: Actor, contribution_id: int | str, expected_version: Any = None
+) -> Contribution:
+    """The contribution, with its agreement, both locked (agreement first, as everywhere)."""
+    expected = parse.version(expected_version)
     if actor.user is not None:
-        return get_contribution(actor.user, contribution_id)
-    try:
-        return Contribution.objects.select_related("agreement", "partner").get(
-            pk=int(contribution_id)
-        )
-    except (Contribution.DoesNotExist, TypeError, ValueError):
-        raise NotFound("No such contribution") from None
+        found = get_contribution(actor.user, contribution_id)
+        pk, agreement_id = found.pk, found.agreement_id
+    else:
+        try:
+            pk = int(contribution_id)
+            agreement_id = Contribution.objects.values_list("agreement_id", flat=True).get(pk=pk)
+        except (Contribution.DoesNotExist, TypeError, ValueError):
+            raise NotFound("No such contribution") from None
+    agreement = locked(Agreement.objects.select_related("area", "host"), agreement_id)
+    contribution = locked(
+        Contribution.objects.select_related("partner").prefetch_related("variations"), pk
+    )
+    contribution.agreement = agreement
+    require_version(contribution, expected, "contribution")
+    return contribution
 
 
 def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
@@ -262,6 +290,18 @@ def require_editor(actor: Actor, agreement: Agreement) -> None:
     raise Forbidden("Only finance officers of a partner organisation can change this agreement")
 
 
+def require_money_editor(actor: Actor, agreement: Agreement, partner: Organisation) -> None:
+    """A partner's contributions are changed by its own finance officers or the host's."""
+    user = actor.user
+    if user is None or may_edit_money(user, agreement, partner):
+        return
+    require_editor(actor, agreement)
+    raise Forbidden(
+        f"Only finance officers of {partner.name} or of the host, {agreement.host.name}, "
+        f"can change {partner.name}'s contributions"
+    )
+
+
 def _require_own_organisation_among(actor: Actor, partner_codes: tuple[str, ...]) -> None:
     # Otherwise a finance officer could create or edit an agreement out of their own sight.
     if actor.user is not None and actor.user.organisation.code not in partner_codes:
@@ -294,8 +334,17 @@ def _withdraw_approvals(actor: Actor, agreement: Agreement, because: str) -> Non
 
 
 def _set_partners(
-    agreement: Agreement, partners: dict[str, Organisation], auditors: dict[str, Organisation]
-) -> None:
+    actor: Actor,
+    agreement: Agreement,
+    partners: dict[str, Organisation],
+    auditors: dict[str, Organisation],
+) -> bool:
+    """Make the partners and auditors those given; True when anything changed.
+
+    A new partner is invited, and sees nothing of the agreement until one of its signatories
+    accepts; the organisation of the person making the change, and partners loaded by the
+    system (imports, the demo), are partners at once.
+    """
     current = set(agreement.partnerships.values_list("organisation__code", flat=True))
     leaving = current - set(partners)
     with_money = set(
@@ -310,13 +359,30 @@ def _set_partners(
             + ", ".join(sorted(with_money)),
         )
     agreement.partnerships.filter(organisation__code__in=leaving).delete()
+    now = timezone.now()
+    own = actor.user.organisation_id if actor.user is not None else None
+    joining = [partners[c] for c in sorted(set(partners) - current)]
     AgreementPartner.objects.bulk_create(
         [
-            AgreementPartner(agreement=agreement, organisation=partners[c])
-            for c in sorted(set(partners) - current)
+            AgreementPartner(
+                agreement=agreement,
+                organisation=org,
+                status=PartnerStatus.INVITED
+                if actor.user is not None and org.pk != own
+                else PartnerStatus.ACCEPTED,
+                invited_by=actor.user,
+                invited_at=now,
+                accepted_by=actor.user if org.pk == own else None,
+                accepted_at=now if actor.user is None or org.pk == own else None,
+            )
+            for org in joining
         ]
     )
-    agreement.auditors.set(list(auditors.values()))
+    auditors_before = set(agreement.auditors.values_list("pk", flat=True))
+    auditors_after = {o.pk for o in auditors.values()}
+    if auditors_before != auditors_after:
+        agreement.auditors.set(list(auditors.values()))
+    return bool(leaving or joining or auditors_before != auditors_after)
 
 
 @transaction.atomic
@@ -326,7 +392,7 @@ def create_agreement(actor: Actor, data: Mapping[str, Any]) -> Agreement:
     terms, cleaned = _clean_agreement(data)
     _require_own_organisation_among(actor, terms.partner_codes)
     agreement = Agreement.objects.create(**cleaned["fields"])
-    _set_partners(agreement, cleaned["partners"], cleaned["auditors"])
+    _set_partners(actor, agreement, cleaned["partners"], cleaned["auditors"])
     record(
         actor,
         Change(
@@ -358,9 +424,15 @@ def _refuse_term_leaving_money_behind(agreement: Agreement, terms: AgreementTerm
 
 
 @transaction.atomic
-def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, Any]) -> Agreement:
-    """Change some or all of an agreement's terms. Fields not given keep their values."""
-    agreement = _load_agreement(actor, agreement_id)
+def update_agreement(
+    actor: Actor, agreement_id: int | str, data: Mapping[str, Any], expected_version: Any = None
+) -> Agreement:
+    """Change some or all of an agreement's terms. Fields not given keep their values.
+
+    Only the fields that changed are written. ``expected_version``: the version the writer
+    last read; when given and the agreement has changed since, ``Conflict`` and nothing saved.
+    """
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
     unknown = sorted(set(data) - set(AGREEMENT_FIELDS))
     if unknown:
@@ -370,10 +442,13 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
     terms, cleaned = _clean_agreement(merged)
     _require_own_organisation_among(actor, terms.partner_codes)
     _refuse_term_leaving_money_behind(agreement, terms)
+    stored = field_values(agreement, cleaned["fields"])
     for key, value in cleaned["fields"].items():
         setattr(agreement, key, value)
-    agreement.save()
-    _set_partners(agreement, cleaned["partners"], cleaned["auditors"])
+    written = changed_fields(agreement, stored)
+    partners_changed = _set_partners(actor, agreement, cleaned["partners"], cleaned["auditors"])
+    if written or partners_changed:
+        bump(agreement, "agreement", {name: getattr(agreement, name) for name in written})
     changes = diff(before, agreement_snapshot(agreement))
     if changes:
         record(
@@ -388,14 +463,17 @@ def update_agreement(actor: Actor, agreement_id: int | str, data: Mapping[str, A
 
 @transaction.atomic
 def add_risk_share_provision(
-    actor: Actor, agreement_id: int | str, provision: Mapping[str, Any]
+    actor: Actor,
+    agreement_id: int | str,
+    provision: Mapping[str, Any],
+    expected_version: Any = None,
 ) -> Agreement:
     """Append one provision to the agreement's risk share.
 
     Errors name the provision's own fields (``cap``, ``shares.QWO``), not its place in the
     list, so a form for a single provision can show them beside its inputs.
     """
-    agreement = _load_agreement(actor, agreement_id)
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
     if not isinstance(provision, Mapping):
         raise ValidationFailed.single("kind", "Describe the provision")
@@ -415,9 +493,15 @@ def add_risk_share_provision(
 
 
 @transaction.atomic
-def remove_risk_share_provision(actor: Actor, agreement_id: int | str, position: int) -> Agreement:
-    """Remove the provision at ``position`` (1 = the first)."""
-    agreement = _load_agreement(actor, agreement_id)
+def remove_risk_share_provision(
+    actor: Actor, agreement_id: int | str, position: int, expected_version: Any = None
+) -> Agreement:
+    """Remove the provision at ``position`` (1 = the first).
+
+    Give ``expected_version``: without it, a provision added or removed by someone else in
+    the meantime could shift the positions.
+    """
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
     provisions = list(agreement.risk_share)
     if not 1 <= position <= len(provisions):
@@ -427,8 +511,8 @@ def remove_risk_share_provision(actor: Actor, agreement_id: int | str, position:
 
 
 @transaction.atomic
-def delete_agreement(actor: Actor, agreement_id: int | str) -> None:
-    agreement = _load_agreement(actor, agreement_id)
+def delete_agreement(actor: Actor, agreement_id: int | str, expected_version: Any = None) -> None:
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
     if agreement.contributions.exists():
         raise ValidationFailed.single(
@@ -449,11 +533,15 @@ def delete_agreement(actor: Actor, agreement_id: int | str) -> None:
 
 
 @transaction.atomic
-def approve_agreement(actor: Actor, agreement_id: int | str) -> Approval:
+def approve_agreement(
+    actor: Actor, agreement_id: int | str, expected_version: Any = None
+) -> Approval:
+    """Approve the agreement as it stands. With ``expected_version`` (the version the
+    signatory read), an agreement changed in the meantime is refused with ``Conflict``."""
     user = actor.user
     if user is None:
         raise Forbidden("Approvals are given by a named signatory, not by the system")
-    agreement = get_agreement(user, agreement_id)
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_role(user, Role.SIGNATORY, "approve agreements")
     if not is_partner(user, agreement):
         raise Forbidden("Only a signatory of a partner organisation can approve this agreement")
@@ -501,9 +589,11 @@ def contribution_snapshot(c: Contribution) -> dict[str, Any]:
 
 @transaction.atomic
 def add_contribution(
-    actor: Actor, agreement_id: int | str, data: Mapping[str, Any]
+    actor: Actor, agreement_id: int | str, data: Mapping[str, Any], expected_version: Any = None
 ) -> Contribution:
-    agreement = _load_agreement(actor, agreement_id)
+    """Record what a partner puts in for a year from a stream. The partner must have accepted
+    its invitation; its own finance officers or the host's record it."""
+    agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
     errors = ErrorCollector()
 
@@ -530,14 +620,28 @@ def add_contribution(
     if not stream_code:
         errors.add("funding_stream", "Choose the funding stream")
     partner_code = str(data.get("partner") or "").strip().upper()
-    partner = agreement.partners.filter(code=partner_code).first()
-    if partner is None:
+    partnership = (
+        agreement.partnerships.select_related("organisation")
+        .filter(organisation__code=partner_code)
+        .first()
+    )
+    partner = partnership.organisation if partnership else None
+    if partnership is None:
         errors.add(
             "partner",
             f"'{partner_code}' is not a partner in this agreement"
             if partner_code
             else "Choose the partner",
         )
+    elif partnership.status != PartnerStatus.ACCEPTED:
+        errors.add(
+            "partner",
+            f"{partnership.organisation.name} has not yet accepted the invitation to this "
+            "agreement; its contributions can be recorded once one of its signatories accepts",
+        )
+        partner = None
+    if partner is not None:
+        require_money_editor(actor, agreement, partner)
     rules = attempt(lambda: load_rules().for_year(year)) if year else None
     if year and (year.end < agreement.start_date or year.start > agreement.end_date):
         errors.add(
@@ -570,6 +674,7 @@ def add_contribution(
         raise ValidationFailed.single(
             "funding_stream", "This contribution has just been recorded by someone else"
         ) from None
+    bump(agreement, "agreement")
     record(
         actor,
         Change(
@@ -587,11 +692,14 @@ def add_contribution(
 
 @transaction.atomic
 def update_contribution(
-    actor: Actor, contribution_id: int | str, data: Mapping[str, Any]
+    actor: Actor, contribution_id: int | str, data: Mapping[str, Any], expected_version: Any = None
 ) -> Contribution:
-    """Only the instalment frequency is edited in place; amounts change through variations."""
-    contribution = _load_contribution(actor, contribution_id)
-    require_editor(actor, contribution.agreement)
+    """Only the instalment frequency is edited in place; amounts change through variations.
+
+    A change withdraws the partners' approvals, as any change to the money does.
+    """
+    contribution = _load_contribution(actor, contribution_id, expected_version)
+    require_money_editor(actor, contribution.agreement, contribution.partner)
     for key in data:
         if key != "frequency":
             raise ValidationFailed.single(
@@ -601,10 +709,14 @@ def update_contribution(
                 else "cannot be edited once recorded",
             )
     before = contribution_snapshot(contribution)
+    stored = field_values(contribution, ["frequency"])
     contribution.frequency = parse.choice(
         data.get("frequency"), InstalmentFrequency, "frequency"
     ).value
-    contribution.save(update_fields=["frequency"])
+    written = changed_fields(contribution, stored)
+    if written:
+        bump(contribution, "contribution", {"frequency": contribution.frequency})
+        bump(contribution.agreement, "agreement")
     changes = diff(before, contribution_snapshot(contribution))
     if changes:
         record(
@@ -618,20 +730,19 @@ def update_contribution(
                 contribution.agreement_id,
             ),
         )
+        _withdraw_approvals(actor, contribution.agreement, "a contribution's instalments changed")
     return contribution
 
 
 @transaction.atomic
 def vary_contribution(
-    actor: Actor, contribution_id: int | str, data: Mapping[str, Any]
+    actor: Actor, contribution_id: int | str, data: Mapping[str, Any], expected_version: Any = None
 ) -> ContributionVariation:
     """Record a change to a contribution from a date. Give ``change`` (+/- pounds) or ``new_amount``."""
-    contribution = _load_contribution(actor, contribution_id)
-    require_editor(actor, contribution.agreement)
-    # Lock the contribution, then read its variations again under the lock, so that two
-    # reductions at once cannot both pass the "not below £0" check.
-    list(Contribution.objects.select_for_update().filter(pk=contribution.pk).values_list("pk"))
-    contribution = _load_contribution(actor, contribution_id)
+    # Locked, and its variations read under the lock, so that two reductions at once cannot
+    # both pass the "not below £0" check.
+    contribution = _load_contribution(actor, contribution_id, expected_version)
+    require_money_editor(actor, contribution.agreement, contribution.partner)
     errors = ErrorCollector()
     effective = None
     try:
@@ -678,6 +789,8 @@ def vary_contribution(
         reason=reason,
         created_by=actor.user,
     )
+    bump(contribution, "contribution")
+    bump(contribution.agreement, "agreement")
     record(
         actor,
         Change(
@@ -699,10 +812,12 @@ def vary_contribution(
 
 
 @transaction.atomic
-def delete_contribution(actor: Actor, contribution_id: int | str) -> None:
-    contribution = _load_contribution(actor, contribution_id)
+def delete_contribution(
+    actor: Actor, contribution_id: int | str, expected_version: Any = None
+) -> None:
+    contribution = _load_contribution(actor, contribution_id, expected_version)
     agreement = contribution.agreement
-    require_editor(actor, agreement)
+    require_money_editor(actor, agreement, contribution.partner)
     if contribution.variations.exists():
         raise ValidationFailed.single(
             "contribution",
@@ -711,5 +826,78 @@ def delete_contribution(actor: Actor, contribution_id: int | str) -> None:
     before = contribution_snapshot(contribution)
     pk, label = contribution.pk, str(contribution)
     contribution.delete()
+    bump(agreement, "agreement")
     record(actor, Change(Action.DELETE, "contribution", pk, label, diff(before, {}), agreement.pk))
     _withdraw_approvals(actor, agreement, "a contribution was removed")
+
+
+# invitations --------------------------------------------------------------------------
+
+
+def _answer_invitation(actor: Actor, agreement_id: int | str, verb: str) -> AgreementPartner:
+    user = actor.user
+    if user is None:
+        raise Forbidden("Invitations are answered by a named signatory, not by the system")
+    invitation = get_invitation(user, agreement_id)
+    require_role(user, Role.SIGNATORY, f"{verb} invitations")
+    # Lock the agreement, then read the invitation again under the lock: a second answer
+    # given at the same moment finds it already answered.
+    locked(Agreement.objects.all(), invitation.agreement_id)
+    return get_invitation(user, agreement_id)
+
+
+@transaction.atomic
+def accept_invitation(actor: Actor, agreement_id: int | str) -> AgreementPartner:
+    """A signatory of an invited organisation accepts: it becomes a partner and sees the
+    agreement. Nothing in the agreement's terms changes, so approvals stand."""
+    invitation = _answer_invitation(actor, agreement_id, "accept")
+    assert actor.user is not None
+    invitation.status = PartnerStatus.ACCEPTED
+    invitation.accepted_by = actor.user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_by", "accepted_at"])
+    name = invitation.organisation.name
+    record(
+        actor,
+        Change(
+            Action.UPDATE,
+            "agreement_partner",
+            invitation.pk,
+            f"{name} in {invitation.agreement.title}",
+            {"status": [PartnerStatus.INVITED.value, PartnerStatus.ACCEPTED.value]},
+            invitation.agreement_id,
+            summary=f"{name} accepted the invitation to join the agreement",
+        ),
+    )
+    return invitation
+
+
+@transaction.atomic
+def decline_invitation(actor: Actor, agreement_id: int | str) -> None:
+    """A signatory of an invited organisation declines: it is no longer a partner. The
+    partners listed change, so the agreement's version goes up and approvals are withdrawn."""
+    invitation = _answer_invitation(actor, agreement_id, "decline")
+    agreement = Agreement.objects.select_related("area", "host").get(pk=invitation.agreement_id)
+    name = invitation.organisation.name
+    if agreement.host_id == invitation.organisation_id:
+        raise ValidationFailed.single(
+            "agreement",
+            f"{name} is named as the host of this agreement; ask the partners to choose "
+            "another host before declining",
+        )
+    before = agreement_snapshot(agreement)
+    invitation.delete()
+    bump(agreement, "agreement")
+    record(
+        actor,
+        Change(
+            Action.UPDATE,
+            "agreement",
+            agreement.pk,
+            agreement.title,
+            diff(before, agreement_snapshot(agreement)),
+            agreement.pk,
+            summary=f"{name} declined the invitation to join the agreement",
+        ),
+    )
+    _withdraw_approvals(actor, agreement, f"{name} declined to join")

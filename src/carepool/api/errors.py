@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as RequestInvalid
 
 from carepool.accounts.permissions import Forbidden, NotFound
-from carepool.core.errors import FieldError, ValidationFailed
+from carepool.core.errors import Conflict, FieldError, ValidationFailed
 
 NOT_FOUND = "Not found"
 UNAUTHENTICATED = (
@@ -86,6 +86,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestInvalid)
     def request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
         return _invalid(api, request, request_errors(exc.errors))
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        body = {
+            "detail": str(exc),
+            "errors": [{"field": "version", "message": str(exc)}],
+            "current_version": exc.current_version,
+        }
+        response = api.create_response(request, body, status=409)
+        response["ETag"] = f'"{exc.current_version}"'
+        return response
 
     @api.exception_handler(NotFound)
     def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:

@@ -106,6 +106,16 @@ class ValidationErrorOut(BaseModel):
     errors: list[FieldErrorOut]
 
 
+class ConflictOut(ValidationErrorOut):
+    current_version: int = Field(
+        description="The version the record has now; read it again, then send If-Match with it"
+    )
+
+
+class BusyOut(ValidationErrorOut):
+    """The database was busy with other writes; nothing was saved. Retry after Retry-After."""
+
+
 # -- organisations, areas, rules -------------------------------------------------------------
 
 
@@ -118,6 +128,7 @@ class OrganisationRef(BaseModel):
 class OrganisationOut(OrganisationRef):
     code_system: str = Field(examples=["gss"])
     org_type_label: str = Field(examples=["Upper-tier or unitary council"])
+    version: int = Field(description="Goes up with every change; also the ETag")
 
 
 class AreaRef(BaseModel):
@@ -223,8 +234,26 @@ class CompletenessOut(BaseModel):
     items: list[CompletenessItemOut]
 
 
+class PartnerOut(OrganisationRef):
+    status: str = Field(
+        examples=["accepted"],
+        description="accepted, or invited: it sees nothing of the agreement until it accepts",
+    )
+
+
+class InvitationOut(BaseModel):
+    agreement_id: int
+    title: str
+    area: AreaRef
+    host: OrganisationRef
+    organisation: OrganisationRef = Field(description="The organisation invited (yours)")
+    invited_by: str | None
+    invited_by_organisation: OrganisationRef | None
+    invited_at: datetime | None
+
+
 class AgreementDetail(AgreementSummary):
-    partners: list[OrganisationRef]
+    partners: list[PartnerOut]
     auditors: list[OrganisationRef]
     governing_board: str
     aims: str
@@ -243,6 +272,9 @@ class AgreementDetail(AgreementSummary):
     approvals: list[ApprovalOut]
     completeness: CompletenessOut
     contribution_years: list[str] = Field(examples=[["2024-25"]])
+    version: int = Field(
+        description="Goes up with every change to the agreement or its money; also the ETag"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -306,6 +338,7 @@ class ContributionOut(BaseModel):
     original_amount: str = Field(examples=["60000000.00"])
     amount: str = Field(description="The amount after every variation", examples=["60500000.00"])
     frequency: str = Field(examples=["quarterly"])
+    version: int = Field(description="Goes up with every change or variation; also the ETag")
 
 
 class VariationOut(BaseModel):

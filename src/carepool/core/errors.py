@@ -71,3 +71,21 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self._errors:
             raise ValidationFailed(self._errors)
+
+
+class Conflict(Exception):
+    """A write was based on a version of a record that someone else has since changed.
+
+    Nothing has been saved. ``current_version`` is the version the record has now, so an
+    interface can offer to show it; ``expected_version`` the one the writer had read.
+    """
+
+    def __init__(self, what: str, expected_version: int, current_version: int) -> None:
+        self.what = what
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            f"Someone else changed this {what} after you opened it (you had version "
+            f"{expected_version}; it is now version {current_version}). Nothing was saved: "
+            f"look at the {what} as it is now and make your change again."
+        )

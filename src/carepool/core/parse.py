@@ -144,3 +144,26 @@ def code_list(value: Any, field: str) -> tuple[str, ...]:
     else:
         raise ValidationFailed.single(field, "must be a list of organisation codes")
     return tuple(i.strip().upper() for i in items if i.strip())
+
+
+def version(value: Any, field: str = "version") -> int | None:
+    """The version of a record that a writer last read (optimistic concurrency).
+
+    Blank means "not given". Accepts a number, its text, or an HTTP entity tag like ``"3"``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed.single(field, "must be a whole number, like 3")
+    if isinstance(value, int):
+        number = value
+    else:
+        given = str(value).strip().removeprefix("W/").strip('"')
+        if not given:
+            return None
+        if not (given.isascii() and given.isdigit() and len(given) <= 18):
+            raise ValidationFailed.single(field, f"'{value}' is not a version number, like 3")
+        number = int(given)
+    if number < 1:
+        raise ValidationFailed.single(field, "must be 1 or more")
+    return number

@@ -22,6 +22,9 @@ class Organisation(models.Model):
         related_name="+",
         help_text="Whose finance officer added it (none: loaded from national data)",
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up with every change; a write based on an older one is refused"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,7 @@ def organisation(org: Organisation) -> dict[str, Any]:
         **organisation_ref(org),
         "org_type_label": org.type.label,
         "code_system": org.code_system,
+        "version": org.version,
     }
 
 

@@ -11,6 +11,7 @@ from carepool.accounts.models import Role
 from carepool.accounts.permissions import Forbidden, require_role
 from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, diff, record
+from carepool.concurrency import locked, require_version, save_changed
 from carepool.core import parse
 from carepool.core.errors import ErrorCollector, ValidationFailed
 from carepool.core.organisations import CodeSystem, OrganisationType, validate_code
@@ -80,9 +81,20 @@ def create_organisation(actor: Actor, data: Mapping[str, Any]) -> Organisation:
     return org
 
 
+def _load(code: str, expected_version: Any) -> Organisation:
+    """The organisation, locked for the transaction and checked against the version read."""
+    expected = parse.version(expected_version)
+    org = locked(Organisation.objects.all(), get_organisation(code).pk)
+    require_version(org, expected, "organisation")
+    return org
+
+
 @transaction.atomic
-def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Organisation:
-    org = get_organisation(code)
+def update_organisation(
+    actor: Actor, code: str, data: Mapping[str, Any], expected_version: Any = None
+) -> Organisation:
+    """Change some of an organisation's fields; only those that changed are written."""
+    org = _load(code, expected_version)
     require_editor(actor, org)
     before = snapshot(org)
     cleaned = _clean({**before, **{k: v for k, v in data.items() if k in FIELDS}})
@@ -92,9 +104,10 @@ def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Org
             "code",
             "An organisation's code cannot be changed; add the organisation under its new code",
         )
+    stored = {key: getattr(org, key) for key in cleaned}
     for key, value in cleaned.items():
         setattr(org, key, value)
-    org.save()
+    save_changed(org, stored, "organisation")
     changes = diff(before, snapshot(org))
     if changes:
         record(actor, Change(Action.UPDATE, "organisation", org.code, str(org), changes))
@@ -102,8 +115,8 @@ def update_organisation(actor: Actor, code: str, data: Mapping[str, Any]) -> Org
 
 
 @transaction.atomic
-def delete_organisation(actor: Actor, code: str) -> None:
-    org = get_organisation(code)
+def delete_organisation(actor: Actor, code: str, expected_version: Any = None) -> None:
+    org = _load(code, expected_version)
     require_editor(actor, org)
     if org.partnerships.exists() or org.users.exists() or org.contributions.exists():
         raise ValidationFailed.single(

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carepool.site.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "carepool.site.urls"
@@ -77,6 +78,24 @@ DATABASES = {
 }
 # Every request is one transaction: a write that fails part-way leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers on SQLite (docs/adr/0011-concurrent-writes.md): a transaction takes
+    # the write lock when it begins (BEGIN IMMEDIATE) rather than part-way through, where
+    # SQLite can only fail it with "database is locked"; a writer waits up to
+    # CAREPOOL_SQLITE_TIMEOUT seconds for its turn; WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("CAREPOOL_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates the file, not its folder
+    # Tests use a file, not memory, so that concurrent requests in the tests really are
+    # separate connections, as in production.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(VAR_DIR / "test-carepool.sqlite3")
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "web:login"

@@ -16,7 +16,7 @@ from carepool.agreements import services as agreement_services
 from carepool.agreements.models import Agreement
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import Conflict, ValidationFailed
 from carepool.web.forms import FormErrors, form_values
 
 View = Callable[..., HttpResponse]
@@ -60,6 +60,23 @@ def offer_form_only_to_editors(request: HttpRequest, agreement: Agreement) -> No
         agreement_services.require_editor(actor(request), agreement)
 
 
+def conflict_errors(conflict: Conflict) -> FormErrors:
+    """Someone else saved first: said at the top of the page, linked to no field."""
+    return FormErrors.from_failure(
+        ValidationFailed.single(
+            "",
+            f"{conflict} Your changes are still in the form below: check the "
+            f"{conflict.what} as it is now, then save again to replace it with yours.",
+        ),
+        {},
+    )
+
+
+def posted_version(request: HttpRequest) -> str | None:
+    """The version of the record the person's form was filled from (a hidden field)."""
+    return request.POST.get("version")
+
+
 def form_page(
     request: HttpRequest,
     template: str,
@@ -69,20 +86,37 @@ def form_page(
     labels: Mapping[str, str],
     save: Callable[[], Saved],
     done: Callable[[Saved], tuple[str, str]],
+    version: Callable[[], int] | None = None,
 ) -> HttpResponse:
     """One form's whole round trip, the same for every form.
 
     GET shows the form filled with ``initial()``. POST calls ``save()`` (a service); on success
     it redirects to the URL ``done`` gives, with its message; when the service refuses, the
     form comes back (status 400) with every error and what the person typed.
+
+    ``version``: the record's version, sent back in a hidden field so that the service can
+    refuse a save based on an out-of-date form. When someone else saved first (409), the form
+    comes back with what the person typed and the version now stored, so that saving again,
+    after looking, replaces the other change knowingly.
     """
     if request.method == "POST":
         try:
             saved = save()
         except ValidationFailed as exc:
             errors = FormErrors.from_failure(exc, labels)
-            return render(request, template, context(request.POST, errors), status=400)
+            page_context = {**context(request.POST, errors), "version": posted_version(request)}
+            return render(request, template, page_context, status=400)
+        except Conflict as exc:
+            page_context = {
+                **context(request.POST, conflict_errors(exc)),
+                "version": exc.current_version,
+            }
+            return render(request, template, page_context, status=409)
         message, url = done(saved)
         messages.success(request, message)
         return redirect(url)
-    return render(request, template, context(form_values(initial()), FormErrors()))
+    page_context = {
+        **context(form_values(initial()), FormErrors()),
+        "version": version() if version is not None else None,
+    }
+    return render(request, template, page_context)

@@ -1,6 +1,6 @@
 """Partnership agreements, their completeness, history and approvals."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from carepool.agreements import records, selectors, services
@@ -13,7 +13,9 @@ from carepool.api.schemas import (
     ApprovalOut,
     AuditEventOut,
     CompletenessOut,
+    InvitationOut,
 )
+from carepool.api.versions import if_match, tag
 from carepool.audit.records import audit_event
 
 router = Router(tags=["agreements"])
@@ -34,10 +36,12 @@ def list_agreements(request: HttpRequest) -> list[dict]:
     response=responses({200: AgreementDetail}, (401, 404, 422)),
     summary="Get an agreement",
 )
-def get_agreement(request: HttpRequest, agreement_id: int) -> dict:
+def get_agreement(request: HttpRequest, response: HttpResponse, agreement_id: int) -> dict:
     """All of an agreement's terms, its partners, host, auditors, risk share, approvals and
-    what a complete agreement would still need."""
-    return records.agreement_detail(selectors.get_agreement(user_of(request), agreement_id))
+    what a complete agreement would still need. The ``ETag`` is the agreement's version."""
+    agreement = selectors.get_agreement(user_of(request), agreement_id)
+    tag(response, agreement.version)
+    return records.agreement_detail(agreement)
 
 
 @router.post(
@@ -45,9 +49,11 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> dict:
     response=responses({201: AgreementDetail}, CREATE),
     summary="Create an agreement",
 )
-def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
-    """Record a new agreement. Your organisation must be one of the partners."""
+def create_agreement(request: HttpRequest, response: HttpResponse, payload: AgreementIn) -> Status:
+    """Record a new agreement. Your organisation must be one of the partners; the other
+    partners are invited and see the agreement once one of their signatories accepts."""
     agreement = services.create_agreement(actor_of(request), payload.given())
+    tag(response, agreement.version)
     return Status(201, records.agreement_detail(agreement))
 
 
@@ -56,10 +62,17 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
     response=responses({200: AgreementDetail}, WRITE),
     summary="Change an agreement",
 )
-def update_agreement(request: HttpRequest, agreement_id: int, payload: AgreementIn) -> dict:
-    """Change some of an agreement's terms; fields left out keep their values. A change
-    withdraws the partners' approvals."""
-    agreement = services.update_agreement(actor_of(request), agreement_id, payload.given())
+def update_agreement(
+    request: HttpRequest, response: HttpResponse, agreement_id: int, payload: AgreementIn
+) -> dict:
+    """Change some of an agreement's terms; fields left out keep their values, and only the
+    fields that changed are written. Send ``If-Match`` with the ``ETag`` you read: if anyone
+    changed the agreement since, the answer is 409 and nothing is saved. A change withdraws
+    the partners' approvals; new partners are invited."""
+    agreement = services.update_agreement(
+        actor_of(request), agreement_id, payload.given(), if_match(request)
+    )
+    tag(response, agreement.version)
     return records.agreement_detail(agreement)
 
 
@@ -69,8 +82,9 @@ def update_agreement(request: HttpRequest, agreement_id: int, payload: Agreement
     summary="Delete an agreement",
 )
 def delete_agreement(request: HttpRequest, agreement_id: int) -> Status:
-    """Delete an agreement that has no contributions. Its history is kept."""
-    services.delete_agreement(actor_of(request), agreement_id)
+    """Delete an agreement that has no contributions. Its history is kept. ``If-Match``
+    refuses the deletion (409) if the agreement changed since you read it."""
+    services.delete_agreement(actor_of(request), agreement_id, if_match(request))
     return Status(204, None)
 
 
@@ -98,10 +112,47 @@ def agreement_history(request: HttpRequest, agreement_id: int) -> list[dict]:
 
 @router.post(
     "/agreements/{agreement_id}/approvals",
-    response=responses({201: ApprovalOut}, (401, 403, 404, 422)),
+    response=responses({201: ApprovalOut}, (401, 403, 404, 409, 422, 503)),
     summary="Approve an agreement",
 )
 def approve_agreement(request: HttpRequest, agreement_id: int) -> Status:
-    """Approve the agreement as it stands, for your organisation. Needs the signatory role."""
-    approval = services.approve_agreement(actor_of(request), agreement_id)
+    """Approve the agreement as it stands, for your organisation. Needs the signatory role.
+    Send ``If-Match`` with the version you read, so that you never approve changes you have
+    not seen (409 if there are any)."""
+    approval = services.approve_agreement(actor_of(request), agreement_id, if_match(request))
     return Status(201, records.approval(approval))
+
+
+@router.get(
+    "/invitations",
+    response=responses({200: list[InvitationOut]}, (401,)),
+    summary="Invitations to join agreements",
+)
+def list_invitations(request: HttpRequest) -> list[dict]:
+    """Agreements your organisation has been invited to join and no signatory has answered.
+    Until one accepts, this is all your organisation sees of them."""
+    return [records.invitation(i) for i in selectors.invitations_for(user_of(request))]
+
+
+@router.post(
+    "/invitations/{agreement_id}/accept",
+    response=responses({200: AgreementDetail}, (401, 403, 404, 422, 503)),
+    summary="Accept an invitation",
+)
+def accept_invitation(request: HttpRequest, agreement_id: int) -> dict:
+    """Join the agreement as a partner. Needs the signatory role."""
+    actor = actor_of(request)
+    services.accept_invitation(actor, agreement_id)
+    return records.agreement_detail(selectors.get_agreement(actor.user, agreement_id))
+
+
+@router.post(
+    "/invitations/{agreement_id}/decline",
+    response=responses({204: None}, (401, 403, 404, 422, 503)),
+    summary="Decline an invitation",
+)
+def decline_invitation(request: HttpRequest, agreement_id: int) -> Status:
+    """Decline to join: your organisation is taken off the agreement's partners. Needs the
+    signatory role."""
+    services.decline_invitation(actor_of(request), agreement_id)
+    return Status(204, None)

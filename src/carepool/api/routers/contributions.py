@@ -1,6 +1,6 @@
 """Contributions to an agreement, their variations and instalment schedules."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from carepool.agreements import records, selectors, services
@@ -15,6 +15,7 @@ from carepool.api.schemas import (
     VariationCreated,
     VariationIn,
 )
+from carepool.api.versions import if_match, tag
 from carepool.audit.records import audit_event
 from carepool.core import parse
 
@@ -51,9 +52,16 @@ def list_contributions(request: HttpRequest, agreement_id: int, year: str | None
     response=responses({201: ContributionDetail}, WRITE),
     summary="Add a contribution",
 )
-def add_contribution(request: HttpRequest, agreement_id: int, payload: ContributionIn) -> Status:
-    """Record what a partner puts in for a year from a funding stream. Withdraws approvals."""
-    contribution = services.add_contribution(actor_of(request), agreement_id, payload.given())
+def add_contribution(
+    request: HttpRequest, response: HttpResponse, agreement_id: int, payload: ContributionIn
+) -> Status:
+    """Record what a partner puts in for a year from a funding stream. Withdraws approvals.
+    Only the partner's own finance officers, or the host's, record its contributions.
+    ``If-Match`` takes the agreement's version."""
+    contribution = services.add_contribution(
+        actor_of(request), agreement_id, payload.given(), if_match(request)
+    )
+    tag(response, contribution.version)
     return Status(201, records.contribution_detail(contribution))
 
 
@@ -62,11 +70,12 @@ def add_contribution(request: HttpRequest, agreement_id: int, payload: Contribut
     response=responses({200: ContributionDetail}, (401, 404, 422)),
     summary="Get a contribution",
 )
-def get_contribution(request: HttpRequest, contribution_id: int) -> dict:
-    """One contribution with its variations and its instalment schedule."""
-    return records.contribution_detail(
-        selectors.get_contribution(user_of(request), contribution_id)
-    )
+def get_contribution(request: HttpRequest, response: HttpResponse, contribution_id: int) -> dict:
+    """One contribution with its variations and its instalment schedule. The ``ETag`` is the
+    contribution's version."""
+    contribution = selectors.get_contribution(user_of(request), contribution_id)
+    tag(response, contribution.version)
+    return records.contribution_detail(contribution)
 
 
 @router.get(
@@ -87,10 +96,14 @@ def contribution_history(request: HttpRequest, contribution_id: int) -> list[dic
     summary="Change a contribution's frequency",
 )
 def update_contribution(
-    request: HttpRequest, contribution_id: int, payload: ContributionPatch
+    request: HttpRequest, response: HttpResponse, contribution_id: int, payload: ContributionPatch
 ) -> dict:
-    """Change how the contribution is paid. Amounts change only through variations."""
-    contribution = services.update_contribution(actor_of(request), contribution_id, payload.given())
+    """Change how the contribution is paid. Amounts change only through variations. A change
+    withdraws approvals. ``If-Match``: 409 if the contribution changed since you read it."""
+    contribution = services.update_contribution(
+        actor_of(request), contribution_id, payload.given(), if_match(request)
+    )
+    tag(response, contribution.version)
     return records.contribution_detail(contribution)
 
 
@@ -101,7 +114,7 @@ def update_contribution(
 )
 def delete_contribution(request: HttpRequest, contribution_id: int) -> Status:
     """Remove a contribution recorded by mistake. One with variations keeps its history."""
-    services.delete_contribution(actor_of(request), contribution_id)
+    services.delete_contribution(actor_of(request), contribution_id, if_match(request))
     return Status(204, None)
 
 
@@ -110,12 +123,18 @@ def delete_contribution(request: HttpRequest, contribution_id: int) -> Status:
     response=responses({201: VariationCreated}, WRITE),
     summary="Vary a contribution",
 )
-def vary_contribution(request: HttpRequest, contribution_id: int, payload: VariationIn) -> Status:
+def vary_contribution(
+    request: HttpRequest, response: HttpResponse, contribution_id: int, payload: VariationIn
+) -> Status:
     """Change a contribution from an effective date, with a reason. Give ``change`` (plus or
-    minus pounds) or ``new_amount``. History is never overwritten; approvals are withdrawn."""
+    minus pounds) or ``new_amount``. History is never overwritten; approvals are withdrawn.
+    ``If-Match`` takes the contribution's version."""
     actor = actor_of(request)
-    variation = services.vary_contribution(actor, contribution_id, payload.given())
+    variation = services.vary_contribution(
+        actor, contribution_id, payload.given(), if_match(request)
+    )
     contribution = selectors.get_contribution(actor.user, contribution_id)
+    tag(response, contribution.version)
     return Status(
         201,
         {

@@ -1,6 +1,6 @@
 """Organisations (partners): reference data any signed-in user may read."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from carepool.agreements.records import agreement_summary
@@ -8,6 +8,7 @@ from carepool.agreements.selectors import visible_agreements_with_partner
 from carepool.api.context import actor_of, user_of
 from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import AuditEventOut, OrganisationDetail, OrganisationIn, OrganisationOut
+from carepool.api.versions import if_match, tag
 from carepool.audit.records import audit_event
 from carepool.audit.selectors import history_for_object
 from carepool.organisations import records, selectors, services
@@ -34,9 +35,11 @@ def list_organisations(
     response=responses({200: OrganisationDetail}, (401, 404)),
     summary="Get an organisation",
 )
-def get_organisation(request: HttpRequest, code: str) -> dict:
-    """One organisation, with the agreements it is a partner in that you may see."""
+def get_organisation(request: HttpRequest, response: HttpResponse, code: str) -> dict:
+    """One organisation, with the agreements it is a partner in that you may see. The
+    ``ETag`` is its version."""
     org = selectors.get_organisation(code)
+    tag(response, org.version)
     agreements = visible_agreements_with_partner(user_of(request), org.pk)
     return {
         **records.organisation(org),
@@ -60,9 +63,13 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status
     response=responses({200: OrganisationOut}, WRITE),
     summary="Change an organisation",
 )
-def update_organisation(request: HttpRequest, code: str, payload: OrganisationIn) -> dict:
-    """Change some of an organisation's fields; fields left out keep their values."""
-    org = services.update_organisation(actor_of(request), code, payload.given())
+def update_organisation(
+    request: HttpRequest, response: HttpResponse, code: str, payload: OrganisationIn
+) -> dict:
+    """Change some of an organisation's fields; fields left out keep their values.
+    ``If-Match``: 409 if the organisation changed since you read it."""
+    org = services.update_organisation(actor_of(request), code, payload.given(), if_match(request))
+    tag(response, org.version)
     return records.organisation(org)
 
 
@@ -73,7 +80,7 @@ def update_organisation(request: HttpRequest, code: str, payload: OrganisationIn
 )
 def delete_organisation(request: HttpRequest, code: str) -> Status:
     """Delete an organisation that is in no agreement and has no users."""
-    services.delete_organisation(actor_of(request), code)
+    services.delete_organisation(actor_of(request), code, if_match(request))
     return Status(204, None)
 
 

@@ -11,11 +11,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carepool.agreements import selectors, services
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
-from carepool.web.pages import actor, form_page, offer_form_only_to_editors, page
+from carepool.web.pages import (
+    actor,
+    conflict_errors,
+    form_page,
+    offer_form_only_to_editors,
+    page,
+    posted_version,
+)
 
 LABELS = {
     "title": "Title",
@@ -84,7 +91,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @page
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
-    partners = selectors.partner_organisations(agreement)
+    partnerships = selectors.partnerships_of(agreement)
+    partners = [p.organisation for p in partnerships]
     names = {o.code: o.name for o in partners}
     return render(
         request,
@@ -92,6 +100,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         {
             "agreement": agreement,
             "partners": partners,
+            "invited": {p.organisation_id for p in partnerships if p.status == "invited"},
             "auditors": list(agreement.auditors.order_by("name")),
             "arrangement_label": presenters.arrangement_label(agreement.arrangement_type),
             "reporting_label": presenters.reporting_label(agreement.reporting_frequency),
@@ -130,8 +139,11 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         lambda values, errors: _form_context(values, errors, agreement=agreement),
         initial=lambda: presenters.agreement_form_values(agreement),
         labels=LABELS,
-        save=lambda: services.update_agreement(actor(request), agreement.pk, _input(request)),
+        save=lambda: services.update_agreement(
+            actor(request), agreement.pk, _input(request), posted_version(request)
+        ),
         done=lambda a: ("Agreement updated", reverse("web:agreement", args=[a.pk])),
+        version=lambda: agreement.version,
     )
 
 
@@ -140,19 +152,22 @@ def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, agreement)
     errors = FormErrors()
+    status = 200
     if request.method == "POST":
         try:
-            services.delete_agreement(actor(request), agreement.pk)
+            services.delete_agreement(actor(request), agreement.pk, posted_version(request))
         except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, {})
+            errors, status = FormErrors.from_failure(exc, {}), 400
+        except Conflict as exc:
+            errors, status = conflict_errors(exc), 409
         else:
             messages.success(request, f"Agreement '{agreement.title}' deleted")
             return redirect("web:agreements")
     return render(
         request,
         "web/agreements/delete.jinja",
-        {"agreement": agreement, "errors": errors},
-        status=400 if errors else 200,
+        {"agreement": agreement, "errors": errors, "version": agreement.version},
+        status=status,
     )
 
 
@@ -160,10 +175,17 @@ def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @page
 def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
     try:
-        approval = services.approve_agreement(actor(request), agreement_id)
+        approval = services.approve_agreement(
+            actor(request), agreement_id, posted_version(request)
+        )
     except ValidationFailed as exc:
         for error in exc.errors:
             messages.error(request, error.message)
+    except Conflict as exc:
+        messages.error(
+            request,
+            f"{exc} The agreement below is as it is now: read it again before approving.",
+        )
     else:
         messages.success(request, f"{approval.organisation.name} approved the agreement")
     return redirect("web:agreement", agreement_id)

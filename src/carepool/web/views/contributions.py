@@ -11,11 +11,18 @@ from django.urls import reverse
 
 from carepool.agreements import selectors, services
 from carepool.agreements.models import Agreement, Contribution
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.periods import FinancialYear, PeriodError
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
-from carepool.web.pages import actor, form_page, offer_form_only_to_editors, page
+from carepool.web.pages import (
+    actor,
+    conflict_errors,
+    form_page,
+    offer_form_only_to_editors,
+    page,
+    posted_version,
+)
 
 ADD_LABELS = {
     "year": "Financial year",
@@ -80,6 +87,7 @@ def contribution_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
         save=lambda: services.add_contribution(
             actor(request), agreement.pk, service_input(request.POST, ADD_FIELDS)
         ),
+        # No version check here: adding a contribution cannot overwrite anyone's change.
         done=lambda c: (
             f"Contribution added: {c.partner.name}, {c.year}",
             reverse("web:contribution", args=[c.pk]),
@@ -136,9 +144,13 @@ def contribution_vary(request: HttpRequest, contribution_id: int) -> HttpRespons
         initial=dict,
         labels=VARY_LABELS,
         save=lambda: services.vary_contribution(
-            actor(request), contribution.pk, service_input(request.POST, VARY_LABELS)
+            actor(request),
+            contribution.pk,
+            service_input(request.POST, VARY_LABELS),
+            posted_version(request),
         ),
         done=lambda _: ("Variation recorded", reverse("web:contribution", args=[contribution.pk])),
+        version=lambda: contribution.version,
     )
 
 
@@ -158,9 +170,13 @@ def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpRespons
         initial=lambda: {"frequency": contribution.frequency},
         labels=FREQUENCY_LABELS,
         save=lambda: services.update_contribution(
-            actor(request), contribution.pk, service_input(request.POST, FREQUENCY_LABELS)
+            actor(request),
+            contribution.pk,
+            service_input(request.POST, FREQUENCY_LABELS),
+            posted_version(request),
         ),
         done=lambda _: ("Instalments changed", reverse("web:contribution", args=[contribution.pk])),
+        version=lambda: contribution.version,
     )
 
 
@@ -169,14 +185,21 @@ def contribution_delete(request: HttpRequest, contribution_id: int) -> HttpRespo
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
     offer_form_only_to_editors(request, contribution.agreement)
     errors = FormErrors()
+    status = 200
     if request.method == "POST":
         agreement_id = contribution.agreement_id
         try:
-            services.delete_contribution(actor(request), contribution.pk)
+            services.delete_contribution(actor(request), contribution.pk, posted_version(request))
         except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, {})
+            errors, status = FormErrors.from_failure(exc, {}), 400
+        except Conflict as exc:
+            errors, status = conflict_errors(exc), 409
         else:
             messages.success(request, "Contribution removed")
             return redirect("web:agreement", agreement_id)
-    context = {**_contribution_context(contribution), "errors": errors}
-    return render(request, "web/contributions/delete.jinja", context, status=400 if errors else 200)
+    context = {
+        **_contribution_context(contribution),
+        "errors": errors,
+        "version": contribution.version,
+    }
+    return render(request, "web/contributions/delete.jinja", context, status=status)

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from carepool.audit.selectors import history_for_object
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors, services
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
-from carepool.web.pages import actor, form_page, page
+from carepool.web.pages import actor, conflict_errors, form_page, page, posted_version
 
 LABELS = {
     "name": "Name",
@@ -101,9 +101,13 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
         initial=lambda: services.snapshot(organisation),
         labels=LABELS,
         save=lambda: services.update_organisation(
-            actor(request), organisation.code, service_input(request.POST, services.FIELDS)
+            actor(request),
+            organisation.code,
+            service_input(request.POST, services.FIELDS),
+            posted_version(request),
         ),
         done=lambda o: (f"{o.name} updated", reverse("web:organisation", args=[o.code])),
+        version=lambda: organisation.version,
     )
 
 
@@ -111,11 +115,16 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
 def organisation_delete(request: HttpRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation(code)
     errors = FormErrors()
+    status = 200
     if request.method == "POST":
         try:
-            services.delete_organisation(actor(request), organisation.code)
+            services.delete_organisation(
+                actor(request), organisation.code, posted_version(request)
+            )
         except ValidationFailed as exc:
-            errors = FormErrors.from_failure(exc, {})
+            errors, status = FormErrors.from_failure(exc, {}), 400
+        except Conflict as exc:
+            errors, status = conflict_errors(exc), 409
         else:
             messages.success(request, f"{organisation.name} deleted")
             return redirect("web:organisations")
@@ -124,6 +133,6 @@ def organisation_delete(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "web/organisations/delete.jinja",
-        {"organisation": organisation, "errors": errors},
-        status=400 if errors else 200,
+        {"organisation": organisation, "errors": errors, "version": organisation.version},
+        status=status,
     )

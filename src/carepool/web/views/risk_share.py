@@ -22,12 +22,12 @@ from django.urls import reverse
 from carepool.accounts.permissions import NotFound
 from carepool.agreements import selectors, services
 from carepool.agreements.models import Agreement
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.risk_share import ProvisionKind
 from carepool.web import presenters
 from carepool.web import risk_share_presenters as words
 from carepool.web.forms import FormErrors, form_values
-from carepool.web.pages import actor, offer_form_only_to_editors, page
+from carepool.web.pages import actor, offer_form_only_to_editors, page, posted_version
 
 CHOOSE_KIND = "Choose the kind of provision"
 _TIER = re.compile(r"^tiers\[(\d+)\](?:\.(up_to|shares)(?:\.(.+))?)?$")
@@ -261,10 +261,15 @@ def risk_share_remove(request: HttpRequest, agreement_id: int, position: int) ->
     provision = shown.get(position)
     if request.method == "POST":
         try:
-            services.remove_risk_share_provision(actor(request), agreement.pk, position)
+            services.remove_risk_share_provision(
+                actor(request), agreement.pk, position, posted_version(request)
+            )
         except ValidationFailed as exc:
             for error in exc.errors:
                 messages.error(request, error.message)
+        except Conflict as exc:
+            # The positions may have moved: show the agreement as it is now.
+            messages.error(request, str(exc))
         else:
             title = f": {provision.title}" if provision else ""
             messages.success(request, f"Risk-share provision {position} removed{title}")
@@ -276,5 +281,10 @@ def risk_share_remove(request: HttpRequest, agreement_id: int, position: int) ->
     return render(
         request,
         "web/agreements/risk_share_remove.jinja",
-        {"agreement": agreement, "position": position, "provision": provision},
+        {
+            "agreement": agreement,
+            "position": position,
+            "provision": provision,
+            "version": agreement.version,
+        },
     )
