@@ -9,6 +9,7 @@ from carepool.cli.commands import (
     agreements,
     contributions,
     imports,
+    invitations,
     organisation_changes,
     reference,
     rules,
@@ -40,4 +41,5 @@ agreements.app.command("approve")(agreement_changes.approve)
 agreements.app.add_typer(agreement_changes.risk_share_app, name="risk-share")
 app.add_typer(agreements.app, name="agreements")
 app.add_typer(contributions.app, name="contributions")
+app.add_typer(invitations.app, name="invitations")
 app.add_typer(rules.app, name="rules")

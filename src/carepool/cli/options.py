@@ -19,6 +19,16 @@ JsonOption = Annotated[
         "of tables. Progress and notes go to stderr.",
     ),
 ]
+ExpectVersionOption = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version",
+        help="The version you last read (shown by 'show' and in --json output). If the record "
+        "has changed since, nothing is saved and the command exits with code 5.",
+        show_default=False,
+        min=1,
+    ),
+]
 UserOption = Annotated[
     str,
     typer.Option(

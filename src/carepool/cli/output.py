@@ -2,7 +2,9 @@
 
 Exit codes (docs/cli.md): 0 done; 1 could not run (no database, no reference data);
 2 refused as invalid, each problem printed as ``field: message``; 3 not allowed (no such user,
-or the user lacks the role); 4 not found, including things the user may not know exist.
+or the user lacks the role); 4 not found, including things the user may not know exist;
+5 someone else changed the record since the version given with --expect-version; 6 the
+database was busy with other writes for too long (nothing saved: try again).
 In ``--json`` mode stdout carries exactly one JSON document (the result, or
 ``{"errors": [{"field": ..., "message": ...}]}``); progress and notes go to stderr.
 """
@@ -20,7 +22,8 @@ from django.db import OperationalError, ProgrammingError
 from rich.console import Console
 
 from carepool.accounts.permissions import Forbidden, NotFound
-from carepool.core.errors import FieldError, ValidationFailed
+from carepool.concurrency import BUSY_MESSAGE, is_busy
+from carepool.core.errors import Conflict, FieldError, ValidationFailed
 from carepool.demo.loader import DemoNotPossible
 from carepool.io import DataDirectoryMissing
 
@@ -29,6 +32,8 @@ CANNOT_RUN = 1
 INVALID = 2
 NOT_ALLOWED = 3
 NOT_FOUND = 4
+CONFLICT = 5
+BUSY = 6
 
 
 class Output:
@@ -75,9 +80,18 @@ class Output:
             self.fail(NOT_ALLOWED, [FieldError("user", str(exc))])
         except NotFound as exc:
             self.fail(NOT_FOUND, [FieldError(subject, str(exc))])
+        except Conflict as exc:
+            self.fail(CONFLICT, [FieldError("expect_version", str(exc))])
         except (DataDirectoryMissing, DemoNotPossible) as exc:
             self.fail(CANNOT_RUN, [FieldError("", str(exc))])
-        except (OperationalError, ProgrammingError) as exc:
+        except OperationalError as exc:
+            if is_busy(exc):
+                self.fail(BUSY, [FieldError("database", BUSY_MESSAGE)])
+            self.fail(
+                CANNOT_RUN,
+                [FieldError("database", f"{exc}. Is the database set up? Run 'carepool setup'.")],
+            )
+        except ProgrammingError as exc:
             # Typically missing tables (no migrations yet) or no database server.
             self.fail(
                 CANNOT_RUN,

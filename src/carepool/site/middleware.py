@@ -39,6 +39,8 @@ class DatabaseBusyMiddleware:
                 status=503,
             )
         else:
-            response = render(request, "web/errors/503.jinja", {"message": BUSY_MESSAGE}, status=503)
+            response = render(
+                request, "web/errors/503.jinja", {"message": BUSY_MESSAGE}, status=503
+            )
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response

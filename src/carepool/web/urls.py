@@ -10,6 +10,7 @@ from carepool.web.views import (
     auth,
     contributions,
     home,
+    invitations,
     organisations,
     risk_share,
 )
@@ -35,6 +36,17 @@ urlpatterns = [
     # areas
     path("areas/", areas.area_list, name="areas"),
     path("areas/<str:code>/", areas.area_detail, name="area"),
+    # invitations to join an agreement
+    path(
+        "invitations/<int:agreement_id>/accept/",
+        invitations.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:agreement_id>/decline/",
+        invitations.invitation_decline,
+        name="invitation_decline",
+    ),
     # agreements
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),

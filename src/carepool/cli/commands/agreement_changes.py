@@ -15,7 +15,7 @@ from carepool.agreements import records, selectors, services
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.cli.inputs import YesOption, assignments, confirm, json_object
-from carepool.cli.options import JsonOption, UserOption, acting_user
+from carepool.cli.options import ExpectVersionOption, JsonOption, UserOption, acting_user
 from carepool.cli.output import INVALID, Output
 from carepool.core.errors import FieldError
 from carepool.core.risk_share import ProvisionKind
@@ -113,6 +113,7 @@ def update(
             show_default=False,
         ),
     ] = None,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change some of an agreement's terms (finance officers of a partner).
@@ -132,7 +133,9 @@ def update(
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
         before = services.agreement_snapshot(selectors.get_agreement(actor, agreement_id))
-        agreement = services.update_agreement(Actor(actor, Interface.CLI), agreement_id, data)
+        agreement = services.update_agreement(
+            Actor(actor, Interface.CLI), agreement_id, data, expect_version
+        )
         after = services.agreement_snapshot(agreement)
         detail = records.agreement_detail(agreement)
     if as_json:
@@ -148,7 +151,11 @@ def update(
 
 
 def delete(
-    agreement_id: AgreementId, user: UserOption, yes: YesOption = False, as_json: JsonOption = False
+    agreement_id: AgreementId,
+    user: UserOption,
+    yes: YesOption = False,
+    expect_version: ExpectVersionOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Delete an agreement without contributions or approvals (finance officers of a partner).
 
@@ -163,22 +170,30 @@ def delete(
         summary = records.agreement_summary(agreement)
     confirm(out, f"Delete agreement {summary['id']}, '{summary['title']}'?", yes)
     with out.guard("agreement_id"):
-        services.delete_agreement(actor, agreement_id)
+        services.delete_agreement(actor, agreement_id, expect_version)
     if as_json:
         out.json({"deleted": summary})
         return
     out.print(_done(f"Deleted agreement {summary['id']}: {escape(summary['title'])}"))
 
 
-def approve(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = False) -> None:
+def approve(
+    agreement_id: AgreementId,
+    user: UserOption,
+    expect_version: ExpectVersionOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Approve an agreement for the user's organisation (signatories of a partner).
 
-    Any later change to the terms or the money withdraws the approval.
+    Any later change to the terms or the money withdraws the approval. Give
+    --expect-version (the version you read) so you never approve changes you have not seen.
     """
     out = Output(as_json)
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
-        approval = services.approve_agreement(Actor(actor, Interface.CLI), agreement_id)
+        approval = services.approve_agreement(
+            Actor(actor, Interface.CLI), agreement_id, expect_version
+        )
         data = records.approval(approval)
         title = approval.agreement.title
     if as_json:
@@ -241,14 +256,19 @@ def remove_provision(
         int, typer.Argument(help="The provision's position: 1 = the first, as 'show' lists them.")
     ],
     user: UserOption,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Remove one risk-share provision by its position."""
+    """Remove one risk-share provision by its position.
+
+    Give --expect-version: if someone else added or removed a provision since you looked,
+    the positions have moved and nothing is removed.
+    """
     out = Output(as_json)
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
         agreement = services.remove_risk_share_provision(
-            Actor(actor, Interface.CLI), agreement_id, position
+            Actor(actor, Interface.CLI), agreement_id, position, expect_version
         )
         detail = records.agreement_detail(agreement)
     if as_json:

@@ -97,7 +97,14 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
             [
                 ("Area", f"{data['area']['name']} ({data['area']['code']})"),
                 ("Arrangement", data["arrangement_type_label"]),
-                ("Partners", "; ".join(f"{p['name']} ({p['code']})" for p in data["partners"])),
+                (
+                    "Partners",
+                    "; ".join(
+                        f"{p['name']} ({p['code']})"
+                        + (" [invited, not yet accepted]" if p["status"] == "invited" else "")
+                        for p in data["partners"]
+                    ),
+                ),
                 ("Host", f"{data['host']['name']} ({data['host']['code']})"),
                 (
                     "Auditors",
@@ -107,6 +114,10 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
                 ("Break clause", data["break_clause_date"] or "none"),
                 ("Governing board", data["governing_board"] or "not stated"),
                 ("Reporting", ReportingFrequency(reporting).label if reporting else "not stated"),
+                (
+                    "Version",
+                    f"{data['version']} (give --expect-version {data['version']} to change it)",
+                ),
             ],
         )
     )

@@ -13,7 +13,7 @@ from carepool.audit.records import audit_event
 from carepool.audit.services import Actor
 from carepool.cli import render
 from carepool.cli.inputs import YesOption, confirm
-from carepool.cli.options import JsonOption, UserOption, acting_user
+from carepool.cli.options import ExpectVersionOption, JsonOption, UserOption, acting_user
 from carepool.cli.output import INVALID, Output
 from carepool.core import parse
 from carepool.core.contributions import InstalmentFrequency
@@ -216,6 +216,7 @@ def vary(
             "--new-amount", "-n", help="The amount from the effective date. Give this or --change."
         ),
     ] = "",
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Vary a contribution from a date, with a reason. The original and earlier variations stay.
@@ -234,6 +235,7 @@ def vary(
                 "new_amount": new_amount,
                 "reason": reason,
             },
+            expect_version,
         )
         data = {
             "variation": records.variation(variation),
@@ -263,14 +265,18 @@ def update(
             show_default=False,
         ),
     ],
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Change how a contribution is paid (its instalments). Amounts change only by 'vary'."""
+    """Change how a contribution is paid (its instalments). Amounts change only by 'vary'.
+
+    A change withdraws the partners' approvals.
+    """
     out = Output(as_json)
     with out.guard("contribution_id"):
         actor = acting_user(out, user)
         services.update_contribution(
-            Actor(actor, Interface.CLI), contribution_id, {"frequency": frequency}
+            Actor(actor, Interface.CLI), contribution_id, {"frequency": frequency}, expect_version
         )
         data = _contribution_data(contribution_id, actor)
     if as_json:
@@ -288,6 +294,7 @@ def delete(
     contribution_id: ContributionId,
     user: UserOption,
     yes: YesOption = False,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Delete a contribution recorded by mistake (one without variations).
@@ -300,7 +307,8 @@ def delete(
         person = acting_user(out, user)
         actor = Actor(person, Interface.CLI)
         contribution = selectors.get_contribution(person, contribution_id)
-        services.require_editor(actor, contribution.agreement)  # refuse before asking
+        # Refuse before asking.
+        services.require_money_editor(actor, contribution.agreement, contribution.partner)
         data = records.contribution(contribution)
     confirm(
         out,
@@ -309,7 +317,7 @@ def delete(
         yes,
     )
     with out.guard("contribution_id"):
-        services.delete_contribution(actor, contribution_id)
+        services.delete_contribution(actor, contribution_id, expect_version)
     if as_json:
         out.json({"deleted": data})
         return

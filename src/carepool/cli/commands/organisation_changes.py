@@ -14,7 +14,7 @@ from rich.markup import escape
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.cli.inputs import YesOption, confirm
-from carepool.cli.options import JsonOption, UserOption, acting_user
+from carepool.cli.options import ExpectVersionOption, JsonOption, UserOption, acting_user
 from carepool.cli.output import INVALID, Output
 from carepool.core.errors import FieldError
 from carepool.core.organisations import CodeSystem, OrganisationType
@@ -89,6 +89,7 @@ def update(
             "code instead.",
         ),
     ] = None,
+    expect_version: ExpectVersionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Change an organisation's name, type or code system; its code never changes.
@@ -107,7 +108,7 @@ def update(
     with out.guard("code"):
         actor = acting_user(out, user)
         before = services.snapshot(selectors.get_organisation(code))
-        org = services.update_organisation(Actor(actor, Interface.CLI), code, data)
+        org = services.update_organisation(Actor(actor, Interface.CLI), code, data, expect_version)
         after = services.snapshot(org)
         record = records.organisation(org)
     if as_json:
@@ -121,7 +122,11 @@ def update(
 
 
 def delete(
-    code: Code, user: UserOption, yes: YesOption = False, as_json: JsonOption = False
+    code: Code,
+    user: UserOption,
+    yes: YesOption = False,
+    expect_version: ExpectVersionOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Delete an organisation that is in no agreement and has no users.
 
@@ -136,7 +141,7 @@ def delete(
         record = records.organisation(org)
     confirm(out, f"Delete organisation {record['code']}, '{record['name']}'?", yes)
     with out.guard("code"):
-        services.delete_organisation(actor, record["code"])
+        services.delete_organisation(actor, record["code"], expect_version)
     if as_json:
         out.json({"deleted": record})
         return

@@ -175,9 +175,7 @@ def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @page
 def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
     try:
-        approval = services.approve_agreement(
-            actor(request), agreement_id, posted_version(request)
-        )
+        approval = services.approve_agreement(actor(request), agreement_id, posted_version(request))
     except ValidationFailed as exc:
         for error in exc.errors:
             messages.error(request, error.message)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from carepool.agreements.selectors import visible_agreements
+from carepool.accounts.models import Role
+from carepool.agreements.selectors import invitations_for, visible_agreements
 from carepool.web import presenters
 from carepool.web.pages import page
 
@@ -18,6 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.jinja",
         {
             "agreements": agreements,
+            "invitations": list(invitations_for(request.user)),  # type: ignore[arg-type]
+            "may_answer": request.user.has_role(Role.SIGNATORY),  # type: ignore[union-attr]
+            "when": presenters.when,
             "arrangement_label": presenters.arrangement_label,
             "long_date": presenters.long_date,
             "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]

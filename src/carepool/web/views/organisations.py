@@ -118,9 +118,7 @@ def organisation_delete(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            services.delete_organisation(
-                actor(request), organisation.code, posted_version(request)
-            )
+            services.delete_organisation(actor(request), organisation.code, posted_version(request))
         except ValidationFailed as exc:
             errors, status = FormErrors.from_failure(exc, {}), 400
         except Conflict as exc:
