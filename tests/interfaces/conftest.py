@@ -1,1 +1,1 @@
-from tests.fixtures import world  # noqa: F401
+from tests.fixtures import *  # noqa: F403
