@@ -27,9 +27,16 @@ from scripts, with your username and password by HTTP Basic authentication.
 strings (`"1,234.50"`) or JSON numbers. **Dates** are ISO 8601. **Financial years** are
 written `2024-25`.
 
+**Versions**: agreements, contributions and organisations carry a `version` (also their
+`ETag`). Send `If-Match: "<version>"` on a write: if the record changed since you read it,
+the answer is 409 with `current_version`, and nothing is saved. Without `If-Match` no change
+is lost either: only the fields you send are written.
+
 **Errors**: 401 not signed in; 403 signed in but not allowed (the reason is in `detail`);
-404 not found, including anything you may not see; 422 the input was refused, with every
-problem in `errors`, each naming its `field`. A refused request changes nothing.
+404 not found, including anything you may not see; 409 changed since the version you sent;
+422 the input was refused, with every problem in `errors`, each naming its `field`; 503 the
+database was busy with other writes (try again after `Retry-After` seconds). A refused
+request changes nothing.
 """
 
 
