@@ -20,7 +20,7 @@ from carepool.audit.models import AuditEvent, Interface
 from carepool.audit.services import Actor
 from tests.api.helpers import API, basic_header
 from tests.cli.helpers import as_json, carepool
-from tests.factories import World
+from tests.factories import World, agreement_data
 
 
 def _someone_else_changes(world: World) -> None:
@@ -44,17 +44,8 @@ def _web_edit(client: Client, world: World, version: int) -> tuple[int, str]:
     form = client.get(f"/agreements/{world.agreement.pk}/edit/")
     current = Agreement.objects.get(pk=world.agreement.pk).version
     assert f'name="version" value="{current}"' in form.content.decode()
-    data = {
-        "title": "Mine",
-        "area": "E08000035",
-        "arrangement_type": "pooled_fund",
-        "partners": ["E08000035", "QWO", "LEEDS-VCS"],
-        "host": "E08000035",
-        "auditors": ["AUDIT-ONE"],
-        "start_date": "2024-04-01",
-        "end_date": "2027-03-31",
-        "version": str(version),
-    }
+    data = {**agreement_data(title="Mine"), "version": str(version)}
+    data["outcomes"] = "\n".join(data["outcomes"])
     response = client.post(f"/agreements/{world.agreement.pk}/edit/", data)
     page = html.unescape(response.content.decode())
     assert 'name="version" value="' in page
