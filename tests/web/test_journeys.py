@@ -296,7 +296,16 @@ def test_add_change_and_delete_an_organisation(login, world):
     assert "Leeds Teaching Hospitals added" in success_banner(page)
     assert Organisation.objects.filter(code="RR8").exists()
 
-    data["name"] = "Leeds Teaching Hospitals NHS Trust"
+    # What the change form sends: it has no code field (a code never changes), and saving
+    # it once failed because the code went missing.
+    form = text(client.get(reverse("web:organisation_edit", args=["RR8"])))
+    assert 'name="code"' not in form
+    data = {
+        "name": "Leeds Teaching Hospitals NHS Trust",
+        "org_type": "nhs_trust",
+        "code_system": "ods",
+        "version": "1",
+    }
     response = client.post(reverse("web:organisation_edit", args=["RR8"]), data, follow=True)
     page = text(response)
     assert "Leeds Teaching Hospitals NHS Trust updated" in success_banner(page)

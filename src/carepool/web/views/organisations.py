@@ -22,6 +22,8 @@ LABELS = {
     "code_system": "Kind of code",
     "code": "Code",
 }
+# A code never changes, so the change form has no code field and never sends one.
+EDIT_LABELS = {name: label for name, label in LABELS.items() if name != "code"}
 
 
 def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -> dict[str, Any]:
@@ -99,11 +101,11 @@ def organisation_edit(request: HttpRequest, code: str) -> HttpResponse:
         "web/organisations/form.jinja",
         lambda values, errors: _form_context(values, errors, organisation=organisation),
         initial=lambda: services.snapshot(organisation),
-        labels=LABELS,
+        labels=EDIT_LABELS,
         save=lambda: services.update_organisation(
             actor(request),
             organisation.code,
-            service_input(request.POST, services.FIELDS),
+            service_input(request.POST, EDIT_LABELS),
             posted_version(request),
         ),
         done=lambda o: (f"{o.name} updated", reverse("web:organisation", args=[o.code])),
