@@ -297,3 +297,15 @@ def test_delete_refusals_change_nothing(world) -> None:
     assert "yes: There is no answer" in unanswered.stderr
 
     assert state() == before
+
+
+def test_mandated_and_additional_together_are_refused(world) -> None:
+    before = state()
+    result = carepool(
+        "contributions", "add", world.agreement.pk, "--user", "finance", "--year", "2024-25",
+        "--partner", "E08000035", "--stream", "dfg", "--amount", "1.00",
+        "--mandated", "--additional",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "mandated: Give --mandated or --additional, not both" in result.stderr
+    assert state() == before

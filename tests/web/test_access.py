@@ -9,7 +9,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from tests.factories import PASSWORD, World
+from carepool.agreements import services as agreement_services
+from carepool.audit.models import Interface
+from carepool.audit.services import Actor
+from tests.factories import PASSWORD, World, agreement_data
 from tests.web.helpers import state
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +159,33 @@ def test_readers_are_not_offered_forms_they_cannot_submit(login, world, reader):
         response = client.get(scoped_url(world, name, whose))
         assert response.status_code == 403, name
     assert client.get(reverse("web:organisation_edit", args=["QWO"])).status_code == 403
+    # Create forms too: refused before they are filled in, with the service's own words.
+    for name, doing in (
+        ("web:agreement_create", "create agreements"),
+        ("web:organisation_create", "add organisations"),
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 403, name
+        assert f"You need the finance officer role to {doing}" in response.content.decode()
+
+
+def test_delete_is_offered_only_where_it_can_succeed(login, world):
+    client = login("finance")
+    offered = "Delete this agreement"
+    with_money = client.get(reverse("web:agreement", args=[world.agreement.pk]))
+    assert offered not in with_money.content.decode()  # it has contributions
+    empty = client.get(reverse("web:agreement", args=[world.kent_agreement.pk]))
+    assert empty.status_code == 404  # not Leeds's
+    agreement = agreement_services.create_agreement(
+        Actor(world.finance, Interface.WEB),
+        agreement_data(title="Empty", partners=["E08000035", "QWO"], auditors=[]),
+    )
+    page = client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
+    assert offered in page
+    agreement_services.accept_invitation(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
+    agreement_services.approve_agreement(Actor(world.signatory, Interface.WEB), agreement.pk)
+    page = client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
+    assert offered not in page  # approved: one partner alone cannot delete it
 
 
 @pytest.mark.parametrize("reader", ["viewer", "auditor", "assurer", "signatory", "icb_signatory"])

@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from carepool.accounts.permissions import Forbidden, NotFound
+from carepool.accounts.models import Role
+from carepool.accounts.permissions import Forbidden, NotFound, require_role
 from carepool.agreements import services as agreement_services
 from carepool.agreements.models import Agreement
 from carepool.audit.models import Interface
@@ -52,6 +53,13 @@ def page(view: View) -> View:
             return forbidden(request, str(exc))
 
     return login_required(wrapper)
+
+
+def offer_form_only_to_role(request: HttpRequest, role: Role, doing: str) -> None:
+    """A create form is shown only to those with the role its service requires (403 up front,
+    with the service's own words), not filled in and refused on submit."""
+    if request.method != "POST":
+        require_role(request.user, role, doing)  # type: ignore[arg-type]
 
 
 def offer_form_only_to_editors(request: HttpRequest, agreement: Agreement) -> None:

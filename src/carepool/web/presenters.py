@@ -119,13 +119,17 @@ CODE_SYSTEM_CHOICES = choices(CodeSystem)
 class AgreementActions:
     edit: bool
     approve: bool
+    delete: bool
 
 
 def actions_for(user: User, agreement: Agreement) -> AgreementActions:
     """Which buttons to show. The services make the real decision on every request."""
+    edit = agreement_selectors.may_edit(user, agreement)
     return AgreementActions(
-        edit=agreement_selectors.may_edit(user, agreement),
+        edit=edit,
         approve=agreement_selectors.may_approve(user, agreement),
+        # Offered only where the service would allow it: no money recorded, nobody approved.
+        delete=edit and not agreement.contributions.exists() and not agreement.approvals.exists(),
     )
 
 

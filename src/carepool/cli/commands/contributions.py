@@ -126,14 +126,19 @@ def add(
         ),
     ],
     mandated: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--mandated/--additional",
-            help="Whether it counts towards the national "
-            "minimum (mandated) or is on top of it (additional). Required.",
-            show_default=False,
+            "--mandated",
+            help="It counts towards the national minimum. Give this or --additional.",
         ),
-    ] = None,
+    ] = False,
+    additional: Annotated[
+        bool,
+        typer.Option(
+            "--additional",
+            help="It is on top of the national minimum. Give this or --mandated.",
+        ),
+    ] = False,
     frequency: Annotated[
         str,
         typer.Option(
@@ -150,14 +155,16 @@ def add(
     --stream ibcf --amount 32180000.00 --mandated
     """
     out = Output(as_json)
-    if mandated is None:
+    if mandated == additional:
         out.fail(
             INVALID,
             [
                 FieldError(
                     "mandated",
-                    "Say whether the contribution is --mandated (counts towards the national "
-                    "minimum) or --additional",
+                    "Give --mandated or --additional, not both"
+                    if mandated
+                    else "Say whether the contribution is --mandated (counts towards the "
+                    "national minimum) or --additional",
                 )
             ],
         )

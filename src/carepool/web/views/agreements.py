@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from carepool.accounts.models import Role
 from carepool.agreements import selectors, services
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
@@ -20,6 +21,7 @@ from carepool.web.pages import (
     conflict_errors,
     form_page,
     offer_form_only_to_editors,
+    offer_form_only_to_role,
     page,
     posted_version,
 )
@@ -117,6 +119,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @page
 def agreement_create(request: HttpRequest) -> HttpResponse:
+    offer_form_only_to_role(request, Role.FINANCE_OFFICER, "create agreements")
     own = request.user.organisation.code  # type: ignore[union-attr]
     return form_page(
         request,

@@ -9,12 +9,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from carepool.accounts.models import Role
 from carepool.audit.selectors import history_for_object
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors, services
 from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
-from carepool.web.pages import actor, conflict_errors, form_page, page, posted_version
+from carepool.web.pages import (
+    actor,
+    conflict_errors,
+    form_page,
+    offer_form_only_to_role,
+    page,
+    posted_version,
+)
 
 LABELS = {
     "name": "Name",
@@ -76,6 +84,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @page
 def organisation_create(request: HttpRequest) -> HttpResponse:
+    offer_form_only_to_role(request, Role.FINANCE_OFFICER, "add organisations")
     return form_page(
         request,
         "web/organisations/form.jinja",
