@@ -72,6 +72,13 @@ def test_history_shows_who_changed_what_and_through_which_interface(world) -> No
         "contribution_variation",
     }
     assert len(events) == AuditEvent.objects.filter(agreement_id=world.agreement.pk).count()
+    assert events[0]["changes"]["amount"] == ["35000000.01", "35000000.00"]  # raw in JSON
+
+    # For people, the same words as the web: pounds, long dates, names instead of codes.
+    table = carepool("agreements", "history", world.agreement.pk, "--user", "auditor").stdout
+    assert "Amount: £35,000,000.01 → £35,000,000.00" in table
+    assert "Effective date: (none) → 1 July 2024" in table
+    assert "Partner: (none) → Leeds City Council (E08000035)" in table
 
 
 def test_organisations_and_areas(world) -> None:

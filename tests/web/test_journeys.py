@@ -76,6 +76,10 @@ def test_create_an_agreement_then_see_it_with_its_history(login, world):
     assert "Web" in history
     assert "Created" in history
     assert "Title: (none) → Leeds intermediate care pool" in history
+    # codes, dates and values in words (the API keeps the raw values)
+    assert "Partners: (none) → Leeds City Council (E08000035), " in history
+    assert "Start date: (none) → 1 April 2025" in history
+    assert "Type of arrangement: (none) → Pooled fund" in history
     assert (
         AuditEvent.objects.filter(agreement_id=agreement.pk, interface=Interface.WEB).count() == 1
     )
@@ -100,7 +104,7 @@ def test_change_an_agreement_shows_before_and_after_in_the_history(login, world)
         "Governing board: Leeds Health and Wellbeing Board → Leeds Health and Care Partnership Board"
         in history
     )
-    assert "Reporting frequency: (none) → quarterly" in history
+    assert "Reporting frequency: (none) → Quarterly" in history
     event = AuditEvent.objects.filter(agreement_id=world.agreement.pk).first()
     assert event.interface == Interface.WEB
     assert event.actor == world.finance
@@ -245,7 +249,8 @@ def test_vary_a_contribution_and_see_its_history_and_schedule(login, world):
     # the agreement's history shows the variation, through the web
     agreement_page = text(client.get(reverse("web:agreement", args=[world.agreement.pk])))
     history = history_section(agreement_page)
-    assert "Amount: 35000000.01 → 36000000.01" in history
+    assert "Amount: £35,000,000.01 → £36,000,000.01" in history
+    assert "Effective date: (none) → 1 October 2024" in history
     assert "varied by £1,000,000.00 from 01 October 2024" in history
 
 

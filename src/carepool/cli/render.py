@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from carepool.audit.readable import ReadableChange, ReadableEvent
 from carepool.core.money import Money
 from carepool.io import ImportResult
 
@@ -110,34 +111,30 @@ def totals(data: Mapping[str, Any], partner_names: Mapping[str, str], year: str)
     return table(f"Totals {year}", ("", "Amount"), rows, right=("Amount",))
 
 
-def history(title: str, events: list[dict[str, Any]]) -> Table:
-    """Audit events (as ``audit.records.audit_event`` gives them) as a table, newest first."""
+def history(title: str, events: list[ReadableEvent]) -> Table:
+    """Audit events in the same words as the web's history, newest first."""
     return table(
         title,
         ("When", "Who", "Via", "What", "Changes"),
         (
             (
-                e["at"][:19].replace("T", " "),
-                f"{e['actor']}" + (f"\n{e['organisation']}" if e["organisation"] else ""),
-                e["interface"],
-                f"{e['action']} {e['object_type']}: {e['object']}"
-                + (f"\n{e['summary']}" if e["summary"] else ""),
-                _changes(e["changes"]),
+                e.at,
+                e.who + (f"\n{e.organisation}" if e.organisation else ""),
+                e.interface,
+                f"{e.action}: {e.subject}" + (f"\n{e.summary}" if e.summary else ""),
+                _changes(e.changes),
             )
             for e in events
         ),
     )
 
 
-def _changes(changes: dict[str, Any], limit: int = 8) -> str:
-    lines = []
-    for field, (before, after) in list(changes.items())[:limit]:
-        lines.append(f"{field}: {_short(before)} → {_short(after)}")
+def _changes(changes: list[ReadableChange], limit: int = 8) -> str:
+    lines = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in changes[:limit]]
     if len(changes) > limit:
         lines.append(f"... and {len(changes) - limit} more (see --json)")
     return "\n".join(lines)
 
 
-def _short(value: Any, width: int = 60) -> str:
-    text = "—" if value in (None, "", [], {}) else str(value)
+def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -22,6 +22,7 @@ from carepool.agreements import selectors as agreement_selectors
 from carepool.agreements.models import Agreement, Contribution
 from carepool.agreements.services import agreement_snapshot
 from carepool.audit.models import AuditEvent
+from carepool.audit.readable import ReadableEvent, readable
 from carepool.core.agreements import ArrangementType, CompletenessReport, ReportingFrequency
 from carepool.core.contributions import Instalment, InstalmentFrequency
 from carepool.core.errors import ValidationFailed
@@ -483,49 +484,6 @@ def contribution_amounts(contribution: Contribution) -> tuple[Money, Money]:
 # audit history ------------------------------------------------------------------------
 
 
-def _readable(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "(none)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    return str(value)
-
-
-def field_label(field: str) -> str:
-    return field.replace("_", " ").capitalize()
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: str
-    who: str
-    organisation: str
-    interface: str
-    action: str
-    subject: str
-    summary: str
-    changes: list[tuple[str, str, str]]
-
-
-def history_view(events: Iterable[AuditEvent]) -> list[HistoryRow]:
-    return [
-        HistoryRow(
-            when(e.at, seconds=True),
-            e.actor_name,
-            e.actor_organisation,
-            e.get_interface_display(),
-            e.get_action_display(),
-            e.object_repr,
-            e.summary,
-            [
-                (field_label(field), _readable(pair[0]), _readable(pair[1]))
-                for field, pair in sorted(e.changes.items())
-                if isinstance(pair, list) and len(pair) == 2
-            ],
-        )
-        for e in events
-    ]
+def history_view(events: Iterable[AuditEvent]) -> list[ReadableEvent]:
+    """The trail in words: money as pounds, organisations and streams by name, long dates."""
+    return readable(events)

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from carepool.agreements import records, selectors
 from carepool.agreements.models import Agreement
+from carepool.audit.readable import readable
 from carepool.audit.records import audit_event
 from carepool.cli import render
 from carepool.cli.options import JsonOption, UserOption, acting_user
@@ -225,8 +226,9 @@ def history(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = F
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
         agreement = selectors.get_agreement(actor, agreement_id)
-        events = [audit_event(e) for e in selectors.history(actor, agreement_id)]
+        trail = list(selectors.history(actor, agreement_id))
+        events = [audit_event(e) for e in trail]
     if as_json:
         out.json({"id": agreement.pk, "title": agreement.title, "events": events})
         return
-    out.print(render.history(f"History of {agreement.title} (newest first)", events))
+    out.print(render.history(f"History of {agreement.title} (newest first)", readable(trail)))

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from carepool.agreements import records, selectors, services
 from carepool.audit.models import Interface
+from carepool.audit.readable import readable
 from carepool.audit.records import audit_event
 from carepool.audit.services import Actor
 from carepool.cli import render
@@ -379,8 +380,9 @@ def history(contribution_id: ContributionId, user: UserOption, as_json: JsonOpti
     with out.guard("contribution_id"):
         actor = acting_user(out, user)
         contribution = selectors.get_contribution(actor, contribution_id)
-        events = [audit_event(e) for e in selectors.contribution_history(actor, contribution_id)]
+        trail = list(selectors.contribution_history(actor, contribution_id))
+        events = [audit_event(e) for e in trail]
     if as_json:
         out.json({"contribution": records.contribution(contribution), "events": events})
         return
-    out.print(render.history(f"History of {contribution} (newest first)", events))
+    out.print(render.history(f"History of {contribution} (newest first)", readable(trail)))
