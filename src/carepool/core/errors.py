@@ -10,6 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as it may be quoted in an error message: printable, encodable and short.
+
+    Characters that cannot be printed (control characters, NUL, lone surrogates) are written
+    as Python escapes such as ``\\x00`` or ``\\ud800``, and a long value is cut to ``limit``
+    characters, so quoting what someone typed can never break the page, the JSON or the
+    terminal that shows the message.
+    """
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value)
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     field: str
