@@ -148,8 +148,15 @@ def _risk_share_input(value: Any) -> Any:
     return value
 
 
+def _text_field(data: Mapping[str, Any], field: str) -> str:
+    # The column's own limit (governing_board is 200 characters), which PostgreSQL enforces.
+    limit = Agreement._meta.get_field(field).max_length
+    return parse.text(data.get(field), field, max_length=limit)
+
+
 def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str, Any]]:
     """Validate a whole agreement. Returns the core terms and the model values to store."""
+    parse.check_storable(data)
     errors = ErrorCollector()
     values: dict[str, Any] = {}
 
@@ -207,7 +214,7 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
             "reporting_frequency",
             lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency"),
         )
-    texts = {f: attempt(f, lambda f=f: parse.text(data.get(f), f)) or "" for f in TEXT_FIELDS}
+    texts = {f: attempt(f, lambda f=f: _text_field(data, f)) or "" for f in TEXT_FIELDS}
     provisions = (
         attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
         or ()
@@ -505,6 +512,7 @@ def add_contribution(
 ) -> Contribution:
     agreement = _load_agreement(actor, agreement_id)
     require_editor(actor, agreement)
+    parse.check_storable(data)
     errors = ErrorCollector()
 
     def attempt(fn: Any) -> Any:
@@ -592,6 +600,7 @@ def update_contribution(
     """Only the instalment frequency is edited in place; amounts change through variations."""
     contribution = _load_contribution(actor, contribution_id)
     require_editor(actor, contribution.agreement)
+    parse.check_storable(data)
     for key in data:
         if key != "frequency":
             raise ValidationFailed.single(
@@ -628,6 +637,7 @@ def vary_contribution(
     """Record a change to a contribution from a date. Give ``change`` (+/- pounds) or ``new_amount``."""
     contribution = _load_contribution(actor, contribution_id)
     require_editor(actor, contribution.agreement)
+    parse.check_storable(data)
     # Lock the contribution, then read its variations again under the lock, so that two
     # reductions at once cannot both pass the "not below £0" check.
     list(Contribution.objects.select_for_update().filter(pk=contribution.pk).values_list("pk"))
