@@ -27,9 +27,11 @@ from scripts, with your username and password by HTTP Basic authentication.
 strings (`"1,234.50"`) or JSON numbers. **Dates** are ISO 8601. **Financial years** are
 written `2024-25`.
 
-**Errors**: 401 not signed in; 403 signed in but not allowed (the reason is in `detail`);
-404 not found, including anything you may not see; 422 the input was refused, with every
-problem in `errors`, each naming its `field`. A refused request changes nothing.
+**Errors**: 400 the body could not be read (not sent as `application/json`, not UTF-8, not
+valid JSON), with one error naming the field `body`; 401 not signed in; 403 signed in but not
+allowed (the reason is in `detail`); 404 not found, including anything you may not see; 422
+the input was refused, with every problem in `errors`, each naming its `field`. A refused
+request changes nothing.
 """
 
 
