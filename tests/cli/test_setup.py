@@ -8,36 +8,56 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.io.shared_data import AREAS_CSV, POPULATION_2019, POPULATION_2020, SHARED_DATA, require
+from tests.reference_data import AREAS_CSV, DATA_DIR, PROJECT_DIR
 
-CAREPOOL_SCRIPT = Path(sys.executable).with_name("carepool")
+# Runs the carepool command with an audit hook that writes down every file and folder the
+# process opens or lists (Python's "open", "os.listdir" and "os.scandir" audit events), so a
+# test can see exactly where the reference data was read from.
+RECORDING_RUNNER = """
+import os, sys
+opened = set()
+def hook(event, args):
+    if event in ("open", "os.listdir", "os.scandir") and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.add(os.path.abspath(os.fsdecode(args[0])))
+sys.addaudithook(hook)
+import atexit
+def save():
+    with open(os.environ["RECORD_OPENED_TO"], "w", encoding="utf-8", errors="surrogateescape") as f:
+        f.write("\\n".join(sorted(opened)))
+atexit.register(save)
+from carepool.cli.main import run
+sys.argv = ["carepool", *sys.argv[1:]]
+run()
+"""
 
 
-def run_setup(var_dir: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("CAREPOOL_DATABASE_URL", "DATABASE_URL")
-    }
-    env.update(CAREPOOL_VAR_DIR=str(var_dir), CAREPOOL_SHARED_DATA=str(data_dir))
-    command = (
-        [str(CAREPOOL_SCRIPT)]
-        if CAREPOOL_SCRIPT.exists()
-        else [sys.executable, "-m", "carepool.cli.main"]
-    )
-    return subprocess.run(
-        [*command, "setup", *args],
+def run_setup(
+    tmp_path: Path, var_dir: Path, *args: str, data_dir: Path | None = None
+) -> tuple[subprocess.CompletedProcess[str], set[Path]]:
+    """Run ``carepool setup ARGS``; ``data_dir`` None means no CAREPOOL_DATA_DIR at all."""
+    removed = ("CAREPOOL_DATABASE_URL", "DATABASE_URL", "CAREPOOL_DATA_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in removed}
+    record = tmp_path / "opened.txt"
+    env.update(CAREPOOL_VAR_DIR=str(var_dir), RECORD_OPENED_TO=str(record))
+    if data_dir is not None:
+        env["CAREPOOL_DATA_DIR"] = str(data_dir)
+    completed = subprocess.run(
+        [sys.executable, "-c", RECORDING_RUNNER, "setup", *args],
         env=env,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+    opened = record.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    return completed, {Path(p) for p in opened}
 
 
 def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> None:
-    require(AREAS_CSV, POPULATION_2019, POPULATION_2020)
     var_dir = tmp_path / "checkout" / "var"  # does not exist yet, as on a fresh checkout
 
-    first = run_setup(var_dir, SHARED_DATA, "--demo", "--json")
+    first, opened = run_setup(tmp_path, var_dir, "--demo", "--json")
 
     assert first.returncode == 0, first.stderr
     data = json.loads(first.stdout)
@@ -56,23 +76,41 @@ def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> No
         "assurer",
         "outsider",
     ]
+    # Every data file read was the repository's own, and nothing in a ../shared folder
+    # beside the project (where the data used to be) was opened or even listed.
+    population = set((DATA_DIR / "population").glob("*.xls"))
+    assert {p for p in opened if p.suffix in (".csv", ".xls")} == {AREAS_CSV, *population}
+    assert [p for p in opened if p.is_relative_to(PROJECT_DIR.parent / "shared")] == []
 
-    second = run_setup(var_dir, SHARED_DATA, "--demo")
+    second, _ = run_setup(tmp_path, var_dir, "--demo")
 
     assert second.returncode == 0, second.stderr
     assert "Demo already loaded, unchanged" in second.stdout
     assert "carepool-demo" in second.stdout  # the log-ins table
 
 
+def test_setup_reads_the_data_directory_named_by_carepool_data_dir(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "geo").mkdir(parents=True)
+    (elsewhere / "geo" / "utla_all_codes.csv").write_bytes(AREAS_CSV.read_bytes())
+
+    completed, opened = run_setup(tmp_path, tmp_path / "var", "--json", data_dir=elsewhere)
+
+    assert completed.returncode == 0, completed.stderr
+    assert [r["created"] for r in json.loads(completed.stdout)["reference"]] == [153]
+    assert elsewhere / "geo" / "utla_all_codes.csv" in opened
+    assert not [p for p in opened if p.is_relative_to(DATA_DIR)]
+
+
 def test_setup_without_reference_data(tmp_path: Path) -> None:
     var_dir = tmp_path / "var"
     nowhere = tmp_path / "no-data"
 
-    plain = run_setup(var_dir, nowhere)
+    plain, _ = run_setup(tmp_path, var_dir, data_dir=nowhere)
     assert plain.returncode == 0, plain.stderr
     assert "Reference data not loaded" in plain.stderr
 
-    demo = run_setup(var_dir, nowhere, "--demo", "--json")
+    demo, _ = run_setup(tmp_path, var_dir, "--demo", "--json", data_dir=nowhere)
     assert demo.returncode == 1
     error = json.loads(demo.stdout)["errors"][0]
-    assert "CAREPOOL_SHARED_DATA" in error["message"]
+    assert "CAREPOOL_DATA_DIR" in error["message"]

@@ -33,6 +33,47 @@ class TestParsing:
         with pytest.raises(MoneyError, match="fraction of a penny"):
             Money.from_pounds("0.001")
 
+    @pytest.mark.parametrize(
+        "value",
+        [
+            # Decimal arithmetic (28 digits) rounded these to a whole number of pence.
+            "0.1000000000000000000000000000001",
+            Decimal("0.1000000000000000000000000000001"),
+            "-0.1000000000000000000000000000001",
+            "1,000,000.000000000000000000000000000000000000001",
+            "0." + "0" * 500 + "1",
+            Decimal("1E-999999999"),
+        ],
+    )
+    def test_refuses_a_non_zero_digit_beyond_the_pence_however_far(self, value):
+        with pytest.raises(MoneyError, match="more than two decimal places"):
+            Money.from_pounds(value)
+
+    @pytest.mark.parametrize(
+        ("text", "pence"),
+        [("1.500", 150), ("1.5" + "0" * 40, 150), ("0.000", 0), ("-2.0100", -201)],
+    )
+    def test_zeros_beyond_the_pence_are_exact_and_accepted(self, text, pence):
+        assert Money.from_pounds(text).pence == pence
+
+    def test_more_digits_than_decimal_precision_are_kept_exactly(self):
+        # 31 significant digits: a 28-digit Decimal context would round the last ones away.
+        assert Money.from_pounds("12345678901234567890123456789.01").pence == (
+            1234567890123456789012345678901
+        )
+
+    def test_refuses_absurdly_large_values_without_building_them(self):
+        with pytest.raises(MoneyError, match="too large"):
+            Money.from_pounds(Decimal("1E+999999999"))
+
+    def test_a_refusal_quotes_the_value_short_and_printable(self):
+        with pytest.raises(MoneyError) as refused:
+            Money.from_pounds("1\ud800" + "2" * 100)
+        message = str(refused.value)
+        message.encode("utf-8")  # no lone surrogate left in it
+        assert "\\ud800" in message
+        assert len(message) < 100
+
     def test_refuses_floats(self):
         with pytest.raises(MoneyError, match="float"):
             Money.from_pounds(0.1)  # type: ignore[arg-type]
@@ -122,3 +163,38 @@ def test_split_equally_differs_by_at_most_a_penny(pence, parts):
 @given(pence=st.integers(min_value=-(10**12), max_value=10**12), parts=st.integers(1, 24))
 def test_split_equally_is_apportion_with_equal_weights(pence, parts):
     assert split_equally(Money(pence), parts) == apportion(Money(pence), [1] * parts)
+
+
+# Any decimal text: a sign, whole pounds, and some decimal places.
+pounds_text = st.integers(min_value=0, max_value=10**40).map(str)
+signs = st.sampled_from(["", "-", "+"])
+
+
+@given(
+    sign=signs,
+    pounds=pounds_text,
+    pence=st.text("0123456789", max_size=2),
+    zeros=st.integers(min_value=0, max_value=40),
+)
+def test_up_to_two_decimal_places_round_trip_exactly(sign, pounds, pence, zeros):
+    # Zeros after the pence change nothing: "1.5", "1.50" and "1.5000" are the same £1.50.
+    text = f"{sign}{pounds}.{pence}{'0' * zeros}" if pence or zeros else f"{sign}{pounds}"
+    money = Money.from_pounds(text)
+    expected = int(pounds) * 100 + int(pence.ljust(2, "0"))
+    assert money.pence == (-expected if sign == "-" else expected)
+    assert Money.from_pounds(money.plain()) == money
+    assert Money.from_pounds(Decimal(text)) == money
+
+
+@given(
+    sign=signs,
+    pounds=pounds_text,
+    pence=st.text("0123456789", min_size=2, max_size=2),
+    beyond=st.text("0123456789", min_size=1, max_size=80).filter(lambda d: d.strip("0")),
+)
+def test_any_non_zero_digit_beyond_the_pence_is_refused(sign, pounds, pence, beyond):
+    text = f"{sign}{pounds}.{pence}{beyond}"
+    with pytest.raises(MoneyError, match="more than two decimal places"):
+        Money.from_pounds(text)
+    with pytest.raises(MoneyError, match="more than two decimal places"):
+        Money.from_pounds(Decimal(text))

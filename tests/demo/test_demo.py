@@ -14,7 +14,7 @@ from carepool.audit.models import AuditEvent
 from carepool.demo import DEMO_PASSWORD, load_demo
 from carepool.io import DataDirectoryMissing
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
-from tests.io.shared_data import AREAS_CSV, POPULATION_2019, POPULATION_2020, SHARED_DATA, require
+from tests.reference_data import POPULATION_2019, POPULATION_2020
 
 LEEDS = "Leeds Better Care Fund pooled budget 2024 to 2027"
 KENT = "Kent Better Care Fund pooled budget 2024-25"
@@ -39,9 +39,14 @@ def fast_passwords(settings) -> None:
 
 
 @pytest.fixture
-def demo(db: None, fast_passwords: None):
-    require(AREAS_CSV, POPULATION_2019, POPULATION_2020)
-    return load_demo(SHARED_DATA)
+def default_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo reads the repository's data/ folder when nothing says otherwise.
+    monkeypatch.delenv("CAREPOOL_DATA_DIR", raising=False)
+
+
+@pytest.fixture
+def demo(db: None, fast_passwords: None, default_data_dir: None):
+    return load_demo()
 
 
 def counts() -> dict[str, int]:
@@ -89,7 +94,7 @@ def test_loads_the_reference_data_and_a_complete_leeds_agreement(demo) -> None:
 def test_a_second_run_changes_nothing(demo) -> None:
     before = counts()
 
-    again = load_demo(SHARED_DATA)
+    again = load_demo()
 
     assert counts() == before
     assert not again.changed_anything
@@ -137,6 +142,6 @@ def test_the_log_ins_are_listed_for_printing(demo) -> None:
 
 
 def test_a_missing_data_directory_is_refused_clearly(db: None, tmp_path: Path) -> None:
-    with pytest.raises(DataDirectoryMissing, match="CAREPOOL_SHARED_DATA"):
+    with pytest.raises(DataDirectoryMissing, match="CAREPOOL_DATA_DIR"):
         load_demo(tmp_path / "nowhere")
     assert Agreement.objects.count() == Area.objects.count() == 0

@@ -11,7 +11,7 @@ from carepool.core.errors import ValidationFailed
 from carepool.io import import_areas
 from carepool.io.council_names import council_name
 from carepool.organisations.models import Area, Organisation
-from tests.io.shared_data import AREAS_CSV, require
+from tests.reference_data import AREAS_CSV
 
 HEADER = "UTLACD,UTLANM,CAUTHCD,CAUTHNM,RGNCD,RGNNM,CTRYCD,CTRYNM\n"
 LEEDS = "E08000035,Leeds,E47000003,West Yorkshire,E12000003,Yorkshire and The Humber,E92000001,England\n"
@@ -30,7 +30,6 @@ def fields(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_real_file_loads_every_english_utla_with_its_council() -> None:
-    require(AREAS_CSV)
     result = import_areas(AREAS_CSV)
 
     assert (result.created, result.updated, result.unchanged) == (153, 0, 0)
@@ -57,7 +56,6 @@ def test_real_file_loads_every_english_utla_with_its_council() -> None:
 
 @pytest.mark.django_db
 def test_every_created_row_is_audited_and_a_second_import_adds_nothing() -> None:
-    require(AREAS_CSV)
     first = import_areas(AREAS_CSV)
     events = AuditEvent.objects.filter(interface="import")
     assert events.filter(object_type="area", action="create").count() == 153

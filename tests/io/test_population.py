@@ -15,7 +15,7 @@ from carepool.io import import_population
 from carepool.io.population import SHEET, parse_population_rows
 from carepool.organisations.models import PopulationEstimate
 from carepool.organisations.selectors import population
-from tests.io.shared_data import POPULATION_2019, POPULATION_2020, require
+from tests.reference_data import POPULATION_2019, POPULATION_2020
 
 SOURCE = "ukpop.xls"
 AGE_HEADINGS: list[Any] = [*(str(a) for a in range(45)), *(float(a) for a in range(45, 90)), "90+"]
@@ -170,7 +170,6 @@ def leeds_65_plus_from_the_file(path: Path) -> int:
 
 @pytest.mark.django_db
 def test_leeds_65_plus_for_mid_2020_matches_the_file() -> None:
-    require(POPULATION_2020)
     progress: list[tuple[int, int, str]] = []
 
     result = import_population(POPULATION_2020, progress=lambda *args: progress.append(args))
@@ -190,7 +189,6 @@ def test_leeds_65_plus_for_mid_2020_matches_the_file() -> None:
 
 @pytest.mark.django_db
 def test_importing_twice_adds_nothing_and_changed_figures_are_updated_and_audited() -> None:
-    require(POPULATION_2020)
     first = import_population(POPULATION_2020)
     events = AuditEvent.objects.filter(object_type="population_estimate")
     assert events.count() == first.audit_events == 420
@@ -217,7 +215,6 @@ def test_importing_twice_adds_nothing_and_changed_figures_are_updated_and_audite
 
 @pytest.mark.django_db
 def test_the_2019_layout_is_read_too() -> None:
-    require(POPULATION_2019)
     result = import_population(POPULATION_2019)
 
     assert result.details["estimate_year"] == 2019  # heading row 5 (index 4), title in row 3

@@ -176,8 +176,15 @@ def _risk_share_input(value: Any) -> Any:
     return value
 
 
+def _text_field(data: Mapping[str, Any], field: str) -> str:
+    # The column's own limit (governing_board is 200 characters), which PostgreSQL enforces.
+    limit = Agreement._meta.get_field(field).max_length
+    return parse.text(data.get(field), field, max_length=limit)
+
+
 def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str, Any]]:
     """Validate a whole agreement. Returns the core terms and the model values to store."""
+    parse.check_storable(data)
     errors = ErrorCollector()
     values: dict[str, Any] = {}
 
@@ -235,7 +242,7 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
             "reporting_frequency",
             lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency"),
         )
-    texts = {f: attempt(f, lambda f=f: parse.text(data.get(f), f)) or "" for f in TEXT_FIELDS}
+    texts = {f: attempt(f, lambda f=f: _text_field(data, f)) or "" for f in TEXT_FIELDS}
     provisions = (
         attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
         or ()
@@ -595,6 +602,7 @@ def add_contribution(
     its invitation; its own finance officers or the host's record it."""
     agreement = _load_agreement(actor, agreement_id, expected_version)
     require_editor(actor, agreement)
+    parse.check_storable(data)
     errors = ErrorCollector()
 
     def attempt(fn: Any) -> Any:
@@ -700,6 +708,7 @@ def update_contribution(
     """
     contribution = _load_contribution(actor, contribution_id, expected_version)
     require_money_editor(actor, contribution.agreement, contribution.partner)
+    parse.check_storable(data)
     for key in data:
         if key != "frequency":
             raise ValidationFailed.single(
@@ -743,6 +752,7 @@ def vary_contribution(
     # both pass the "not below £0" check.
     contribution = _load_contribution(actor, contribution_id, expected_version)
     require_money_editor(actor, contribution.agreement, contribution.partner)
+    parse.check_storable(data)
     errors = ErrorCollector()
     effective = None
     try:

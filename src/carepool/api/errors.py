@@ -2,6 +2,8 @@
 
 - ``ValidationFailed`` (a service refused the input) and ninja's own request validation
   errors: 422 ``{"detail": "...", "errors": [{"field": ..., "message": ...}]}``
+- a body that cannot be read (not declared as JSON, not UTF-8, not valid JSON): 400 with the
+  same shape, the error naming the field ``body``
 - ``NotFound``: 404 ``{"detail": "Not found"}``, nothing more, so nothing leaks
 - ``Forbidden``: 403 ``{"detail": <why>}``
 - no credentials: 401
@@ -9,12 +11,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from carepool.accounts.permissions import Forbidden, NotFound
@@ -33,6 +36,8 @@ _PYDANTIC_MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a field you can send here",
     "string_type": "must be text",
+    # A field name holding half a character (a lone surrogate), which pydantic cannot read.
+    "string_unicode": "contains a character that is not allowed (text that is not UTF-8)",
     "int_type": "must be a whole number",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
@@ -70,12 +75,30 @@ def request_errors(errors: Iterable[dict[str, Any]]) -> list[FieldError]:
     return out
 
 
-def _invalid(api: NinjaAPI, request: HttpRequest, errors: Sequence[FieldError]) -> HttpResponse:
+def _invalid(
+    api: NinjaAPI, request: HttpRequest, errors: Sequence[FieldError], status: int = 422
+) -> HttpResponse:
     body = {
         "detail": "; ".join(str(e) for e in errors),
         "errors": [{"field": e.field, "message": e.message} for e in errors],
     }
-    return api.create_response(request, body, status=422)
+    return api.create_response(request, body, status=status)
+
+
+def unreadable_body(problem: BaseException) -> FieldError:
+    """Why the request body could not be read (``carepool.api.parsing.JsonParser`` raised)."""
+    if isinstance(problem, UnicodeDecodeError):
+        return FieldError("body", "is not UTF-8 text")
+    if isinstance(problem, json.JSONDecodeError):
+        return FieldError(
+            "body",
+            f"is not valid JSON: {problem.msg} at line {problem.lineno}, column {problem.colno}",
+        )
+    if isinstance(problem, RecursionError):
+        return FieldError("body", "is nested too deeply to read")
+    if isinstance(problem, ValueError):
+        return FieldError("body", str(problem))
+    return FieldError("body", "could not be read as JSON")
 
 
 def install(api: NinjaAPI) -> None:
@@ -97,6 +120,13 @@ def install(api: NinjaAPI) -> None:
         response = api.create_response(request, body, status=409)
         response["ETag"] = f'"{exc.current_version}"'
         return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja turns any failure of the body parser into HttpError(400) raised from it.
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            return _invalid(api, request, [unreadable_body(exc.__cause__)], status=400)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
     @api.exception_handler(NotFound)
     def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:

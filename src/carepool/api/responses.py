@@ -7,7 +7,7 @@ from typing import Any
 from carepool.api.schemas import BusyOut, ConflictOut, ErrorOut, ValidationErrorOut
 
 _SCHEMAS: dict[int, type] = {
-    400: ErrorOut,  # the body is not JSON
+    400: ValidationErrorOut,  # the body could not be read; the error names `body`
     401: ErrorOut,  # no valid session or Basic credentials
     403: ErrorOut,  # signed in, but not allowed to do this (or a missing CSRF token)
     404: ErrorOut,  # no such thing, or not one you may see

@@ -32,10 +32,12 @@ written `2024-25`.
 the answer is 409 with `current_version`, and nothing is saved. Without `If-Match` no change
 is lost either: only the fields you send are written.
 
-**Errors**: 401 not signed in; 403 signed in but not allowed (the reason is in `detail`);
-404 not found, including anything you may not see; 409 changed since the version you sent;
-422 the input was refused, with every problem in `errors`, each naming its `field`; 503 the
-database was busy with other writes (try again after `Retry-After` seconds). A refused
+**Errors**: 400 the body could not be read (not sent as `application/json`, not UTF-8, not
+valid JSON), with one error naming the field `body`; 401 not signed in; 403 signed in but not
+allowed (the reason is in `detail`); 404 not found, including anything you may not see; 409
+changed since the version you sent; 422 the input was refused, with every problem in
+`errors`, each naming its `field`; 503 the database was busy with other writes (try again
+after `Retry-After` seconds). A refused
 request changes nothing.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from carepool.cli.arguments import CheckedGroup
 from carepool.cli.commands import (
     agreement_changes,
     agreements,
@@ -23,6 +24,7 @@ app = typer.Typer(
     "agreements act as a named user (--user) and see only what that user may see.",
     no_args_is_help=True,
     add_completion=False,
+    cls=CheckedGroup,  # refuses arguments that are not text, naming the option
 )
 app.command("setup")(setup.setup)
 app.add_typer(imports.app, name="import")

@@ -10,10 +10,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as it may be quoted in an error message: printable, encodable and short.
+
+    Characters that cannot be printed (control characters, NUL, lone surrogates) are written
+    as Python escapes such as ``\\x00`` or ``\\ud800``, and a long value is cut to ``limit``
+    characters, so quoting what someone typed can never break the page, the JSON or the
+    terminal that shows the message.
+    """
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value)
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A refusal is shown on web pages, in JSON and on terminals, so it must be encodable
+        # even when it quotes input holding half a character (a lone surrogate).
+        for name in ("field", "message"):
+            text = getattr(self, name)
+            if isinstance(text, str) and not _encodable(text):
+                object.__setattr__(self, name, text.encode("utf-8", "backslashreplace").decode())
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

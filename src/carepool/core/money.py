@@ -3,6 +3,10 @@
 Money is never a float. Amounts are held as ``int`` pence inside an immutable ``Money``.
 Parsing accepts strings, ints (pounds are *not* assumed: use ``Money.from_pounds``) and
 ``Decimal``; a value with a fraction of a penny is refused rather than silently rounded.
+"More than two decimal places" means a non-zero digit after the pence: ``"1.50"`` and
+``"1.500"`` are both £1.50 exactly, ``"1.501"`` is refused, however many digits it has. The
+conversion works on the digits themselves, never through ``Decimal`` arithmetic, whose
+28-digit context would round ``"0.1000000000000000000000000000001"`` to 10p.
 
 Apportionment rule (documented in docs/adr/0002-money.md): split ``total`` by non-negative
 integer or Decimal weights using the *largest remainder* method. Each share first receives
@@ -22,6 +26,8 @@ from fractions import Fraction
 from functools import total_ordering
 from math import gcd as _gcd
 
+from carepool.core.errors import shown
+
 _AMOUNT_RE = re.compile(
     r"^\s*(?P<sign>[-+]?)\s*£?\s*(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*$"
 )
@@ -34,6 +40,9 @@ class MoneyError(ValueError):
 # The largest amount any input may carry: £1 trillion, a hundred times the whole national
 # Better Care Fund. Larger values are typing mistakes, and would not fit the database.
 MAX_INPUT_PENCE = 10**14
+# Beyond this many digits of pounds a value is not money; refusing it early keeps a value like
+# Decimal("1E+999999999") from building an integer with a billion digits.
+_MAX_POUNDS_DIGITS = 100
 
 
 @total_ordering
@@ -65,17 +74,14 @@ class Money:
         else:
             match = _AMOUNT_RE.match(str(value))
             if not match:
-                raise MoneyError(f"'{value}' is not an amount of money")
+                raise MoneyError(f"'{shown(value)}' is not an amount of money")
             try:
                 dec = Decimal(match["sign"] + match["num"].replace(",", ""))
             except InvalidOperation as exc:  # pragma: no cover - regex already guards
-                raise MoneyError(f"'{value}' is not an amount of money") from exc
+                raise MoneyError(f"'{shown(value)}' is not an amount of money") from exc
         if not dec.is_finite():
-            raise MoneyError(f"'{value}' is not an amount of money")
-        pence = dec * 100
-        if pence != pence.to_integral_value():
-            raise MoneyError(f"'{value}' has a fraction of a penny")
-        return cls(int(pence))
+            raise MoneyError(f"'{shown(value)}' is not an amount of money")
+        return cls(_exact_pence(dec, value))
 
     # arithmetic ---------------------------------------------------------------------
     def __add__(self, other: Money) -> Money:
@@ -115,7 +121,9 @@ class Money:
         return self.pence < 0
 
     def to_decimal(self) -> Decimal:
-        return Decimal(self.pence).scaleb(-2)
+        # Built from the digits: scaleb() would round to the context's 28 digits.
+        sign, digits, _ = Decimal(self.pence).as_tuple()
+        return Decimal((sign, digits, -2))
 
     def __str__(self) -> str:
         sign = "-" if self.pence < 0 else ""
@@ -124,7 +132,27 @@ class Money:
 
     def plain(self) -> str:
         """Pounds with two decimals and no symbol or separators, e.g. for CSV and JSON."""
-        return f"{self.to_decimal():.2f}"
+        sign = "-" if self.pence < 0 else ""
+        pounds, pence = divmod(abs(self.pence), 100)
+        return f"{sign}{pounds}.{pence:02d}"
+
+
+def _exact_pence(dec: Decimal, value: object) -> int:
+    """``dec`` pounds as whole pence, by moving digits: no rounding can happen."""
+    sign, digits, exponent = dec.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked by the caller
+    if dec.adjusted() >= _MAX_POUNDS_DIGITS:
+        raise MoneyError(f"'{shown(value)}' is too large to be an amount of money")
+    shift = exponent + 2  # the power of ten of the last digit, counted in pence
+    if shift < 0:
+        # Digits after the pence: zeros are harmless ("1.500"), anything else is not.
+        kept, beyond = digits[:shift], digits[shift:]
+        if any(beyond):
+            raise MoneyError(
+                f"'{shown(value)}' has more than two decimal places (a fraction of a penny)"
+            )
+        digits, shift = kept or (0,), 0
+    return int(Decimal((sign, digits + (0,) * shift, 0)))
 
 
 def total(amounts: Iterable[Money]) -> Money:

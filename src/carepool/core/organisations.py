@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import ValidationFailed, shown
+from carepool.core.parse import without_unstorable
 
 
 class OrganisationType(StrEnum):
@@ -88,9 +89,10 @@ _COUNCIL_GSS_PREFIXES = {
 
 
 def normalise_code(code: str) -> str:
-    # NUL cannot be part of any code; dropping it keeps look-ups from reaching the database
-    # with a value PostgreSQL refuses.
-    return str(code).replace("\x00", "").strip().upper()
+    # NUL and lone surrogates cannot be part of any code; dropping them keeps look-ups from
+    # reaching the database with a value it refuses. Services refuse them in input first
+    # (parse.check_storable), so nothing is stored this way.
+    return without_unstorable(str(code)).strip().upper()
 
 
 def validate_code(org_type: OrganisationType, system: CodeSystem, code: str) -> str:
@@ -108,13 +110,13 @@ def validate_code(org_type: OrganisationType, system: CodeSystem, code: str) -> 
     pattern, shape = _CODE_PATTERNS[system]
     if not pattern.match(code):
         raise ValidationFailed.single(
-            "code", f"'{code}' is not a valid {system.label}: expected {shape}"
+            "code", f"'{shown(code)}' is not a valid {system.label}: expected {shape}"
         )
     prefixes = _COUNCIL_GSS_PREFIXES.get(org_type)
     if prefixes and not code.startswith(prefixes):
         raise ValidationFailed.single(
             "code",
-            f"'{code}' is not a {org_type.label.lower()} code: expected one starting "
+            f"'{shown(code)}' is not a {org_type.label.lower()} code: expected one starting "
             + ", ".join(prefixes),
         )
     return code

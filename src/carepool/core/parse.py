@@ -7,12 +7,14 @@ gets the same message everywhere.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import FieldError, ValidationFailed, shown
 from carepool.core.money import MAX_INPUT_PENCE, Money, MoneyError
 from carepool.core.periods import FinancialYear, PeriodError
 
@@ -21,11 +23,69 @@ E = TypeVar("E", bound=StrEnum)
 _TRUE = {"true", "yes", "y", "1", "on", "mandated"}
 _FALSE = {"false", "no", "n", "0", "off", "additional", ""}
 
+# Characters no text field can hold. NUL is never typed by a person and PostgreSQL cannot
+# store it in text. A lone UTF-16 surrogate (U+D800 to U+DFFF) is half of a character: no
+# encoding can write it, so neither database, nor a web page, nor a terminal can take it. It
+# reaches Python from JSON (a "\ud800" escape) or from command-line bytes that are not UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
-def _refuse_nul(value: str, field: str) -> None:
-    # A NUL character is never typed by a person, and PostgreSQL cannot store it in text.
-    if "\x00" in value:
-        raise ValidationFailed.single(field, "contains a character that is not allowed (NUL)")
+
+def unstorable_message(value: str) -> str | None:
+    """What is wrong with ``value`` if it holds a character that cannot be stored, else None."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    if char == "\x00":
+        return "contains a character that is not allowed (NUL)"
+    return (
+        f"contains a character that is not allowed (U+{ord(char):04X}, half of a character: "
+        "text that is not UTF-8)"
+    )
+
+
+def _refuse_unstorable(value: str, field: str) -> None:
+    message = unstorable_message(value)
+    if message:
+        raise ValidationFailed.single(field, message)
+
+
+def without_unstorable(value: str) -> str:
+    """``value`` without the characters no text can hold, for look-ups that must not fail."""
+    return _UNSTORABLE.sub("", value)
+
+
+def check_storable(data: Mapping[str, Any]) -> None:
+    """Refuse input holding a character no field can store, naming every field that does.
+
+    Looks into lists and objects (``outcomes[2]``, ``risk_share[1].description``), and at
+    field names too. Services call it first, so that no such value reaches a database query
+    (where it would fail rather than be refused) or an error message.
+    """
+    problems: list[FieldError] = []
+
+    def visit(value: Any, field: str) -> None:
+        if isinstance(value, str):
+            message = unstorable_message(value)
+            if message:
+                problems.append(FieldError(field, message))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                name = str(key)
+                key_problem = unstorable_message(name)
+                if key_problem:
+                    problems.append(
+                        FieldError(shown(name), f"is not a field name: it {key_problem}")
+                    )
+                    continue
+                visit(item, f"{field}.{name}" if field else name)
+        elif isinstance(value, (list, tuple)):
+            for position, item in enumerate(value, start=1):
+                visit(item, f"{field}[{position}]")
+
+    visit(data, "")
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def is_blank(value: Any) -> bool:
@@ -36,7 +96,7 @@ def text(value: Any, field: str, *, required: bool = False, max_length: int | No
     if value is not None and not isinstance(value, str):
         raise ValidationFailed.single(field, "must be text")
     cleaned = (value or "").strip()
-    _refuse_nul(cleaned, field)
+    _refuse_unstorable(cleaned, field)
     if required and not cleaned:
         raise ValidationFailed.single(field, "is required")
     if max_length is not None and len(cleaned) > max_length:
@@ -78,7 +138,7 @@ def day(value: Any, field: str, *, required: bool = True) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationFailed.single(
-            field, f"'{value}' is not a date; write it like 2024-04-01"
+            field, f"'{shown(value)}' is not a date; write it like 2024-04-01"
         ) from None
 
 
@@ -94,7 +154,7 @@ def choice(value: Any, enum: type[E], field: str) -> E:
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
         raise ValidationFailed.single(
-            field, f"'{value}' is not allowed; use one of: {allowed}"
+            field, f"'{shown(value)}' is not allowed; use one of: {allowed}"
         ) from None
 
 
@@ -115,7 +175,7 @@ def boolean(value: Any, field: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValidationFailed.single(field, f"'{value}' is not yes or no")
+    raise ValidationFailed.single(field, f"'{shown(value)}' is not yes or no")
 
 
 def lines(value: Any, field: str) -> tuple[str, ...]:
@@ -129,7 +189,7 @@ def lines(value: Any, field: str) -> tuple[str, ...]:
     else:
         raise ValidationFailed.single(field, "must be a list of texts")
     for item in items:
-        _refuse_nul(item, field)
+        _refuse_unstorable(item, field)
     return tuple(item for item in items if item)
 
 
@@ -143,6 +203,8 @@ def code_list(value: Any, field: str) -> tuple[str, ...]:
         items = [str(v) for v in value]
     else:
         raise ValidationFailed.single(field, "must be a list of organisation codes")
+    for item in items:
+        _refuse_unstorable(item, field)
     return tuple(i.strip().upper() for i in items if i.strip())
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import total_ordering
 
+from carepool.core.errors import shown
+
 _YEAR_RE = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})$")
 
 MONTH_NAMES = (
@@ -46,12 +48,12 @@ class FinancialYear:
         match = _YEAR_RE.match(str(text).strip())
         if not match:
             raise PeriodError(
-                f"'{text}' is not a financial year; write it like 2024-25 (April 2024 to March 2025)"
+                f"'{shown(text)}' is not a financial year; write it like 2024-25 (April 2024 to March 2025)"
             )
         start = int(match["start"])
         if int(match["end"]) != (start + 1) % 100:
             raise PeriodError(
-                f"'{text}' is not a financial year: the second part must be the year after "
+                f"'{shown(text)}' is not a financial year: the second part must be the year after "
                 f"{start}, as in {start}-{(start + 1) % 100:02d}"
             )
         return cls(start)

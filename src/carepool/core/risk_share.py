@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from carepool.core import parse
-from carepool.core.errors import ErrorCollector, ValidationFailed
+from carepool.core.errors import ErrorCollector, ValidationFailed, shown
 from carepool.core.money import MAX_INPUT_PENCE, Money, MoneyError
 
 
@@ -185,7 +185,7 @@ def _percent(value: Any, field_name: str, errors: ErrorCollector) -> Decimal | N
     try:
         pct = Decimal(str(value))
     except InvalidOperation:
-        errors.add(field_name, f"'{value}' is not a percentage")
+        errors.add(field_name, f"'{shown(value)}' is not a percentage")
         return None
     if not pct.is_finite() or not Decimal(0) < pct <= Decimal(100):
         errors.add(field_name, "must be more than 0 and at most 100")

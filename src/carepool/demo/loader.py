@@ -97,7 +97,7 @@ def load_demo(
 ) -> DemoSummary:
     """Load the reference data (unless ``load_reference`` is False) and the demo. Idempotent.
 
-    Raises ``carepool.io.DataDirectoryMissing`` when the shared data cannot be found, and
+    Raises ``carepool.io.DataDirectoryMissing`` when the reference data cannot be found, and
     ``DemoNotPossible`` when the Leeds or Kent area is not loaded.
     """
     summary = DemoSummary()

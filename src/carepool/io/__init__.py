@@ -10,9 +10,9 @@ from carepool.io.population import import_population
 from carepool.io.reference import (
     AREAS_FILE,
     DataDirectoryMissing,
+    default_data_dir,
     load_reference_data,
     population_files,
-    shared_data_dir,
 )
 from carepool.io.results import ImportResult, Progress
 
@@ -21,9 +21,9 @@ __all__ = [
     "DataDirectoryMissing",
     "ImportResult",
     "Progress",
+    "default_data_dir",
     "import_areas",
     "import_population",
     "load_reference_data",
     "population_files",
-    "shared_data_dir",
 ]

@@ -1,7 +1,8 @@
-"""Where the shared reference data lives, and loading all of it in one go.
+"""Where the reference data lives, and loading all of it in one go.
 
-The data directory is ``$CAREPOOL_SHARED_DATA`` when set, otherwise ``shared/data`` beside the
-repository (``../shared/data`` from the project root), as on the development machines and CI.
+The data directory is ``$CAREPOOL_DATA_DIR`` when set, otherwise the repository's own ``data/``
+folder (``PROJECT_DIR / "data"``; with the editable install of ``make install`` the project
+directory is the parent of ``src/``). Nothing outside the project is ever looked at.
 """
 
 from __future__ import annotations
@@ -17,25 +18,26 @@ from carepool.io.areas import import_areas
 from carepool.io.population import import_population
 from carepool.io.results import ImportResult, Progress, no_progress
 
-DATA_DIR_VARIABLE = "CAREPOOL_SHARED_DATA"
+DATA_DIR_VARIABLE = "CAREPOOL_DATA_DIR"
 AREAS_FILE = Path("geo") / "utla_all_codes.csv"
 POPULATION_DIR = Path("population")
 
 
 class DataDirectoryMissing(Exception):
-    """The shared reference data cannot be found; the message says where it was looked for."""
+    """The reference data cannot be found; the message says where it was looked for."""
 
 
-def shared_data_dir() -> Path:
+def default_data_dir() -> Path:
+    """``$CAREPOOL_DATA_DIR`` when set, otherwise ``data/`` in the project directory."""
     configured = os.environ.get(DATA_DIR_VARIABLE, "").strip()
     if configured:
         return Path(configured).expanduser().resolve()
     project_dir = Path(getattr(settings, "PROJECT_DIR", Path(__file__).resolve().parents[3]))
-    return project_dir.parent / "shared" / "data"
+    return project_dir / "data"
 
 
-def require_data_dir(data_dir: Path | None = None) -> Path:
-    directory = data_dir or shared_data_dir()
+def require_data_dir(directory: Path | None = None) -> Path:
+    directory = directory or default_data_dir()
     if not (directory / AREAS_FILE).is_file():
         raise DataDirectoryMissing(
             f"The reference data is not at {directory} (looked for {AREAS_FILE} there). "

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from carepool.accounts.permissions import NotFound
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import ValidationFailed, shown
 from carepool.core.organisations import normalise_code
+from carepool.core.parse import without_unstorable
 from carepool.core.periods import FinancialYear
 from carepool.core.population import PopulationCount, persons_in_band
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 
 
 def _search_text(search: str) -> str:
-    # A NUL cannot be in any name or code, and PostgreSQL refuses it in a query.
-    return search.replace("\x00", "").strip()
+    # A NUL or a lone surrogate cannot be in any name or code, and the database refuses them.
+    return without_unstorable(search).strip()
 
 
 def organisations(search: str = "", org_type: str = "") -> QuerySet[Organisation]:
@@ -33,7 +34,7 @@ def get_organisation(code: str) -> Organisation:
     try:
         return Organisation.objects.get(code=normalise_code(code))
     except Organisation.DoesNotExist:
-        raise NotFound(f"No organisation has the code '{code}'") from None
+        raise NotFound(f"No organisation has the code '{shown(code)}'") from None
 
 
 def areas(search: str = "") -> QuerySet[Area]:
@@ -48,7 +49,7 @@ def get_area(code: str) -> Area:
     try:
         return Area.objects.get(code=normalise_code(code))
     except Area.DoesNotExist:
-        raise NotFound(f"No area has the code '{code}'") from None
+        raise NotFound(f"No area has the code '{shown(code)}'") from None
 
 
 def estimate_years(geography_code: str) -> list[int]:

@@ -26,6 +26,7 @@ def snapshot(org: Organisation) -> dict[str, Any]:
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
+    parse.check_storable(data)
     errors = ErrorCollector()
     out: dict[str, Any] = {}
     for name, fn in (

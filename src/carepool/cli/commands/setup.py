@@ -42,7 +42,7 @@ def setup(
     Safe to run again: migrations, the area and population imports and the demo are all
     idempotent, so a second run changes nothing. The reference data (areas from
     geo/utla_all_codes.csv, ONS population from population/*.xls) is read from
-    $CAREPOOL_SHARED_DATA, or ../shared/data beside the project.
+    the project's data/ folder, or from $CAREPOOL_DATA_DIR when that is set.
     """
     out = Output(as_json)
     result: dict[str, Any] = {"database": _database_label()}
