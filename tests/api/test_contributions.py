@@ -35,7 +35,14 @@ def test_contributions_of_a_year_with_totals(api_as: SignIn, world: World) -> No
         "additional": "0.00",
         "overall": "95000000.01",
     }
-    assert body["years"] == [{"year": "2024-25", "totals": body["totals"]}]
+    assert body["years"] == [
+        {
+            "year": "2024-25",
+            "totals": body["totals"],
+            "rules_provisional": False,
+            "rules_note": "",
+        }
+    ]
 
 
 def test_contributions_without_a_year_come_in_yearly_blocks(api_as: SignIn, world: World) -> None:

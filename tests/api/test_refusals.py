@@ -172,7 +172,10 @@ def test_a_year_in_the_wrong_form_is_refused_in_queries(api_as: SignIn, world: W
 def test_a_year_without_rules_is_refused(api_as: SignIn, world: World) -> None:
     response = api_as(world.viewer).get("/funding-streams", year="1999-00")
     assert fields(response) == ["year"]
-    assert "there are no rules for 1999-00" in response.json()["errors"][0]["message"]
+    assert (
+        "Carepool has no Better Care Fund rules for 1999-00; the earliest are for 2022-23"
+        in response.json()["errors"][0]["message"]
+    )
 
 
 @pytest.mark.parametrize(

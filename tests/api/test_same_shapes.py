@@ -57,7 +57,13 @@ def test_contributions_read_the_same_through_both(api_as: SignIn, world: World) 
     assert varied["contribution"] == contribution
     assert varied["variation"] == contribution["variations"][-1]
     assert cli_listed["years"] == [
-        {"year": "2024-25", "totals": listed["totals"], "contributions": listed["contributions"]}
+        {
+            "year": "2024-25",
+            "totals": listed["totals"],
+            "rules_provisional": False,
+            "rules_note": "",
+            "contributions": listed["contributions"],
+        }
     ]
     schedule = contribution.pop("schedule")
     contribution.pop("variations")

@@ -156,7 +156,17 @@ def test_rules_streams(world) -> None:
         "police",
         "voluntary",
     ]
-    missing = carepool("rules", "streams", "--year", "2040-41", "--json")
+    # A year after the latest published: the latest year's rules, marked provisional.
+    later = as_json(carepool("rules", "streams", "--year", "2040-41", "--json"))
+    assert (later["year"], later["published_year"], later["provisional"]) == (
+        "2040-41",
+        "2025-26",
+        True,
+    )
+    shown = carepool("rules", "streams", "--year", "2040-41").stdout
+    assert "Provisional: no Better Care Fund rules are published for 2040-41 yet" in shown
+    # Before the earliest: none at all.
+    missing = carepool("rules", "streams", "--year", "2019-20", "--json")
     assert missing.exit_code == 2
     assert as_json(missing)["errors"][0]["field"] == "year"
 

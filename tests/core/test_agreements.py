@@ -11,6 +11,7 @@ from carepool.core.agreements import (
     completeness,
     validate_terms,
 )
+from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import parse_provisions
 
 BASE = AgreementTerms(
@@ -56,8 +57,12 @@ def test_rules_refuse_with_field_and_message(change, field, message):
     assert any(e.field == field and message in e.message for e in exc.value.errors)
 
 
+Y24, Y25, Y26 = FinancialYear(2024), FinancialYear(2025), FinancialYear(2026)
+EVERY_YEAR = {y: ["E08000035", "QWO"] for y in (Y24, Y25, Y26)}
+
+
 def test_completeness_lists_every_missing_item():
-    report = completeness(BASE, contributing_partner_codes=["E08000035"])
+    report = completeness(BASE, {Y24: ["E08000035"]})
     missing = {i.key for i in report.missing}
     assert "contributions" in missing  # QWO has not contributed
     assert "aims" in missing and "risk_share" in missing and "exit" in missing
@@ -83,13 +88,18 @@ def test_complete_agreement():
         variation_procedure="v",
         review_arrangements="r",
     )
-    report = completeness(full, ["E08000035", "QWO"])
+    report = completeness(full, EVERY_YEAR)
     assert report.complete, report.missing
     assert len(report.results) == len(CHECKLIST_ITEMS)
+    # An agreement to March 2027 needs money for 2026-27 too, though its rules are not out.
+    later = completeness(full, {Y24: ["E08000035", "QWO"], Y25: ["QWO"]})
+    [contributions] = [r for r in later.results if r.item.key == "contributions"]
+    assert contributions.status == "missing"
+    assert contributions.detail == "2025-26: none from E08000035; 2026-27: none recorded"
 
 
 def test_pool_only_items_do_not_apply_to_grant_transfers():
-    report = completeness(replace(BASE, arrangement_type=ArrangementType.GRANT_TRANSFER), [])
+    report = completeness(replace(BASE, arrangement_type=ArrangementType.GRANT_TRANSFER), {})
     statuses = {r.item.key: r.status for r in report.results}
     assert statuses["risk_share"] == "not_applicable"
     assert statuses["contributions"] == "not_applicable"
@@ -103,7 +113,7 @@ def test_risk_share_needs_both_directions():
             [{"kind": "risk_pool", "applies_to": "overspend", "amount": "500000"}]
         ),
     )
-    assert "risk_share" in {i.key for i in completeness(one_way, []).missing}
+    assert "risk_share" in {i.key for i in completeness(one_way, {}).missing}
 
 
 def test_risk_share_partner_must_be_a_partner():

@@ -5,27 +5,87 @@ from carepool.core.errors import ValidationFailed
 from carepool.core.organisations import CodeSystem, OrganisationType, validate_code
 from carepool.core.periods import FinancialYear
 from carepool.core.population import persons_in_band
-from carepool.core.rules import load_rules, parse_rule_book
+from carepool.core.rules import Programme, load_rules, parse_rule_book
 
 
-def test_packaged_rules_load_and_are_keyed_by_year():
+def test_packaged_rules_load_and_are_keyed_by_programme_and_year():
     book = load_rules()
-    assert FinancialYear(2024) in book.years
+    assert FinancialYear(2024) in book.years(Programme.BCF)
+    assert book.years(Programme.WALES) == []
     streams_2025 = {s.code for s in book.for_year(FinancialYear(2025)).funding_streams}
     streams_2024 = {s.code for s in book.for_year(FinancialYear(2024)).funding_streams}
     assert "labcg" in streams_2025 and "ibcf" not in streams_2025
     assert "ibcf" in streams_2024
 
 
-def test_year_without_rules_is_refused_clearly():
-    with pytest.raises(ValidationFailed, match="year: there are no rules for 2040-41"):
-        load_rules().for_year(FinancialYear(2040))
+def test_a_year_after_the_latest_uses_its_rules_provisionally():
+    later = load_rules().for_year(FinancialYear(2040))
+    latest = load_rules().for_year(FinancialYear(2025))
+    assert later.provisional and not latest.provisional
+    assert (later.year, later.published_year) == (FinancialYear(2040), FinancialYear(2025))
+    assert later.funding_streams == latest.funding_streams
+    assert later.provisional_note == (
+        "Provisional: no Better Care Fund rules are published for 2040-41 yet, so the "
+        "2025-26 rules are used until they are"
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "programme", "message"),
+    [
+        (2019, Programme.BCF, "Carepool has no Better Care Fund rules for 2019-20; the earliest"),
+        (2024, Programme.WALES, "No Welsh regional pooled fund rules are in Carepool yet"),
+    ],
+)
+def test_years_and_programmes_without_rules_are_refused_clearly(year, programme, message):
+    with pytest.raises(ValidationFailed, match=message):
+        load_rules().for_year(FinancialYear(year), programme)
+
+
+def test_a_second_programme_is_data_not_a_fork():
+    wales = {
+        "year": "2024-25",
+        "programme": "Welsh regional pooled fund",
+        "source": "a test",
+        "funding_streams": [
+            {
+                "code": "care_homes",
+                "name": "Care homes",
+                "nature": "either",
+                "contributors": ["council"],
+            }
+        ],
+    }
+    book = parse_rule_book(
+        {
+            "wales/2024-25.toml": wales,
+            "bcf/2024-25.toml": {**wales, "programme": "Better Care Fund"},
+        }
+    )
+    assert book.for_year(FinancialYear(2024), Programme.WALES).programme is Programme.WALES
+    assert book.for_year(FinancialYear(2024), Programme.BCF).programme is Programme.BCF
+    with pytest.raises(ValidationFailed) as exc:
+        parse_rule_book(
+            {
+                "wales/2024-25.toml": {**wales, "programme": "Better Care Fund"},
+                "nowhere/2024-25.toml": wales,
+            }
+        )
+    messages = [str(e) for e in exc.value.errors]
+    assert (
+        "wales/2024-25.toml: programme: must be 'Welsh regional pooled fund', the programme of the folder the file is in"
+        in messages
+    )
+    assert any(
+        m.startswith("nowhere/2024-25.toml: programme: 'nowhere' is not a programme folder")
+        for m in messages
+    )
 
 
 def test_bad_rules_file_refused_naming_file_and_field():
     good = {
         "year": "2024-25",
-        "programme": "BCF",
+        "programme": "Better Care Fund",
         "source": "x",
         "funding_streams": [
             {"code": "a", "name": "A", "nature": "mandated", "contributors": ["council"]}

@@ -245,7 +245,7 @@ class TestRefusals:
                 finance, world.agreement.pk, contribution_data(year="2030-31")
             ),
             "year",
-            "no rules for 2030-31",
+            "2030-31 is outside the agreement's term",
         )
 
     def test_duplicate_contribution(self, world, finance):
@@ -530,3 +530,38 @@ class TestReviewFindings:
             "reason",
             "not allowed (NUL)",
         )
+
+
+def test_a_year_without_published_rules_records_money_provisionally(world):
+    """The agreement runs to March 2027; no 2026-27 rules are published yet."""
+    finance = Actor(world.finance, Interface.WEB)
+    contribution = services.add_contribution(
+        finance,
+        world.agreement.pk,
+        {
+            "year": "2026-27",
+            "partner": "E08000035",
+            "funding_stream": "labcg",  # a 2025-26 stream, standing in
+            "mandated": "yes",
+            "amount": "1000.00",
+        },
+    )
+    assert contribution.year == "2026-27"
+    summary = selectors.year_summary(world.agreement, FinancialYear(2026))
+    assert summary.rules_note.startswith("Provisional: no Better Care Fund rules are published")
+    assert selectors.year_summary(world.agreement, FinancialYear(2024)).rules_note == ""
+    [item] = [
+        r
+        for r in selectors.completeness_of(world.agreement).results
+        if r.item.key == "contributions"
+    ]
+    assert item.status == "missing"
+    assert "2025-26: none recorded" in item.detail
+
+
+def test_the_programme_cannot_change_under_recorded_money(world):
+    finance = Actor(world.finance, Interface.WEB)
+    with pytest.raises(ValidationFailed) as exc:
+        services.update_agreement(finance, world.agreement.pk, {"programme": "wales"})
+    assert exc.value.errors[0].field == "programme"
+    assert Agreement.objects.get(pk=world.agreement.pk).programme == "bcf"

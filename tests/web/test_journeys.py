@@ -213,9 +213,15 @@ def test_add_a_contribution_and_see_the_new_total(login, world):
 
 def test_the_add_form_lists_another_years_streams(login, world):
     url = reverse("web:contribution_add", args=[world.agreement.pk])
-    page = text(login("finance").get(url + "?year=2022-23"))
-    assert re.search(r'value="2022-23"\s+selected', page)
-    assert "Adult Social Care Discharge Fund" in page
+    page = text(login("finance").get(url + "?year=2025-26"))
+    assert re.search(r'value="2025-26"\s+selected', page)
+    assert "Local Authority Better Care Grant" in page
+    assert "Provisional rules" not in page
+    # Every year of the term is offered, including one whose rules are not yet published.
+    assert 'value="2026-27"' in page
+    later = text(login("finance").get(url + "?year=2026-27"))
+    assert "Provisional rules" in later
+    assert "no Better Care Fund rules are published for 2026-27 yet" in later
 
 
 def test_vary_a_contribution_and_see_its_history_and_schedule(login, world):

@@ -11,6 +11,7 @@ from django.db import models
 
 from carepool.core.agreements import ArrangementType, ReportingFrequency
 from carepool.core.contributions import InstalmentFrequency
+from carepool.core.rules import Programme
 
 
 class Agreement(models.Model):
@@ -20,6 +21,12 @@ class Agreement(models.Model):
     )
     arrangement_type = models.CharField(
         max_length=40, choices=[(a.value, a.label) for a in ArrangementType]
+    )
+    programme = models.CharField(
+        max_length=20,
+        choices=[(p.value, p.label) for p in Programme],
+        default=Programme.BCF.value,
+        help_text="Whose rules the money follows (funding streams by year)",
     )
     partners = models.ManyToManyField(
         "organisations.Organisation", through="AgreementPartner", related_name="agreements"

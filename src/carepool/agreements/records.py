@@ -23,7 +23,7 @@ from carepool.core.agreements import ArrangementType, CompletenessReport
 from carepool.core.contributions import Contribution as CoreContribution
 from carepool.core.contributions import ContributionTotals, Instalment
 from carepool.core.money import Money
-from carepool.core.rules import FundingStream, YearRules
+from carepool.core.rules import FundingStream, Programme, YearRules
 from carepool.organisations.records import area_ref, organisation_ref
 
 # -- the year's rules ------------------------------------------------------------------------
@@ -41,7 +41,10 @@ def funding_stream(stream: FundingStream) -> dict[str, Any]:
 def funding_streams(rules: YearRules) -> dict[str, Any]:
     return {
         "year": rules.year.label,
-        "programme": rules.programme,
+        "programme": rules.programme.label,
+        "provisional": rules.provisional,
+        "published_year": (rules.published_year or rules.year).label,
+        "note": rules.provisional_note,
         "source": rules.source,
         "funding_streams": [funding_stream(s) for s in rules.funding_streams],
     }
@@ -55,6 +58,8 @@ def agreement_summary(agreement: Agreement) -> dict[str, Any]:
         "id": agreement.pk,
         "title": agreement.title,
         "area": area_ref(agreement.area),
+        "programme": agreement.programme,
+        "programme_label": Programme(agreement.programme).label,
         "arrangement_type": agreement.arrangement_type,
         "arrangement_type_label": ArrangementType(agreement.arrangement_type).label,
         "host": organisation_ref(agreement.host),
@@ -97,7 +102,13 @@ def completeness(report: CompletenessReport) -> dict[str, Any]:
         "complete": report.complete,
         "missing": [{"key": i.key, "label": i.label} for i in report.missing],
         "items": [
-            {"key": r.item.key, "label": r.item.label, "why": r.item.why, "status": r.status}
+            {
+                "key": r.item.key,
+                "label": r.item.label,
+                "why": r.item.why,
+                "status": r.status,
+                "detail": r.detail,
+            }
             for r in report.results
         ],
     }
@@ -152,7 +163,12 @@ def totals(t: ContributionTotals) -> dict[str, Any]:
 
 
 def year_totals(summary: selectors.YearSummary) -> dict[str, Any]:
-    return {"year": summary.year.label, "totals": totals(summary.totals)}
+    return {
+        "year": summary.year.label,
+        "totals": totals(summary.totals),
+        "rules_provisional": bool(summary.rules_note),
+        "rules_note": summary.rules_note,
+    }
 
 
 def contribution(c: Contribution, core: CoreContribution | None = None) -> dict[str, Any]:

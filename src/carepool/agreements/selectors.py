@@ -39,9 +39,11 @@ from carepool.core.contributions import (
     instalment_schedule,
     summarise,
 )
+from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import parse_provisions
+from carepool.core.rules import Programme, load_rules
 
 if TYPE_CHECKING:
     from carepool.accounts.models import User
@@ -238,8 +240,12 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
 
 
 def completeness_of(agreement: Agreement) -> CompletenessReport:
-    contributing = set(agreement.contributions.values_list("partner__code", flat=True))
-    return completeness(to_terms(agreement), contributing)
+    contributed: dict[FinancialYear, set[str]] = {}
+    for year, code in (
+        agreement.contributions.order_by().values_list("year", "partner__code").distinct()
+    ):
+        contributed.setdefault(FinancialYear.parse(year), set()).add(code)
+    return completeness(to_terms(agreement), contributed)
 
 
 @dataclass(frozen=True)
@@ -247,6 +253,7 @@ class YearSummary:
     year: FinancialYear
     contributions: list[tuple[Contribution, CoreContribution]]
     totals: ContributionTotals
+    rules_note: str = ""  # set when the year's rules are provisional (not yet published)
 
 
 def contribution_years(agreement: Agreement) -> list[FinancialYear]:
@@ -257,7 +264,17 @@ def contribution_years(agreement: Agreement) -> list[FinancialYear]:
 
 def year_summary(agreement: Agreement, year: FinancialYear) -> YearSummary:
     rows = [(c, to_core_contribution(c)) for c in contributions_of(agreement, year)]
-    return YearSummary(year, rows, summarise(core for _, core in rows))
+    return YearSummary(
+        year, rows, summarise(core for _, core in rows), rules_note_for(agreement, year)
+    )
+
+
+def rules_note_for(agreement: Agreement, year: FinancialYear) -> str:
+    """What to say beside the year's money when its rules are provisional; "" otherwise."""
+    try:
+        return load_rules().for_year(year, Programme(agreement.programme)).provisional_note
+    except ValidationFailed:
+        return ""
 
 
 def schedule_of(contribution: Contribution) -> tuple[Instalment, ...]:

@@ -54,7 +54,7 @@ from carepool.core.contributions import (
 from carepool.core.errors import ErrorCollector, FieldError, ValidationFailed
 from carepool.core.money import Money
 from carepool.core.risk_share import parse_provisions
-from carepool.core.rules import load_rules
+from carepool.core.rules import Programme, load_rules
 from carepool.organisations.models import Area, Organisation
 
 TEXT_FIELDS = (
@@ -73,6 +73,7 @@ TEXT_FIELDS = (
 AGREEMENT_FIELDS = (
     "title",
     "area",
+    "programme",
     "arrangement_type",
     "partners",
     "host",
@@ -139,6 +140,7 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
     return {
         "title": agreement.title,
         "area": agreement.area.code,
+        "programme": agreement.programme,
         "arrangement_type": agreement.arrangement_type,
         "partners": sorted(agreement.partnerships.values_list("organisation__code", flat=True)),
         "host": agreement.host.code,
@@ -201,6 +203,11 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
     arrangement = attempt(
         "arrangement_type",
         lambda: parse.choice(data.get("arrangement_type"), ArrangementType, "arrangement_type"),
+    )
+    # Most agreements are Better Care Fund pools; others say so.
+    programme = attempt(
+        "programme",
+        lambda: parse.choice(data.get("programme") or Programme.BCF.value, Programme, "programme"),
     )
     area_code = str(data.get("area") or "").strip().upper()
     area = Area.objects.filter(code=area_code).first() if area_code else None
@@ -272,6 +279,7 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
     errors.raise_if_any()
     values.update(
         area=area,
+        programme=programme.value,
         arrangement_type=arrangement.value,
         host=host,
         start_date=start,
@@ -449,6 +457,12 @@ def update_agreement(
     terms, cleaned = _clean_agreement(merged)
     _require_own_organisation_among(actor, terms.partner_codes)
     _refuse_term_leaving_money_behind(agreement, terms)
+    if cleaned["fields"]["programme"] != agreement.programme and agreement.contributions.exists():
+        raise ValidationFailed.single(
+            "programme",
+            f"Contributions are recorded against the {Programme(agreement.programme).label}'s "
+            "funding streams, so the programme cannot change while they are there",
+        )
     stored = field_values(agreement, cleaned["fields"])
     for key, value in cleaned["fields"].items():
         setattr(agreement, key, value)
@@ -650,7 +664,8 @@ def add_contribution(
         partner = None
     if partner is not None:
         require_money_editor(actor, agreement, partner)
-    rules = attempt(lambda: load_rules().for_year(year)) if year else None
+    programme = Programme(agreement.programme)
+    rules = attempt(lambda: load_rules().for_year(year, programme)) if year else None
     if year and (year.end < agreement.start_date or year.start > agreement.end_date):
         errors.add(
             "year",

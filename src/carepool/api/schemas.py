@@ -149,6 +149,8 @@ class AgreementSummary(BaseModel):
     id: int
     title: str
     area: AreaRef
+    programme: str = Field(examples=["bcf"], description="Whose rules the money follows")
+    programme_label: str = Field(examples=["Better Care Fund"])
     arrangement_type: str = Field(examples=["pooled_fund"])
     arrangement_type_label: str = Field(examples=["Pooled fund"])
     host: OrganisationRef
@@ -203,6 +205,11 @@ class FundingStreamOut(BaseModel):
 class FundingStreamsOut(BaseModel):
     year: str = Field(examples=["2024-25"])
     programme: str
+    provisional: bool = Field(
+        description="No rules are published for this year yet; the latest year's stand in"
+    )
+    published_year: str = Field(examples=["2025-26"], description="Whose rules these are")
+    note: str = Field(description="What to say beside figures that rely on provisional rules")
     source: str
     funding_streams: list[FundingStreamOut]
 
@@ -221,6 +228,10 @@ class CompletenessItemOut(BaseModel):
     label: str
     why: str
     status: str = Field(examples=["missing"], description="present, missing or not_applicable")
+    detail: str = Field(
+        examples=["2026-27: none recorded"],
+        description="What exactly is missing, for items with parts (each year of the term)",
+    )
 
 
 class MissingItemOut(BaseModel):
@@ -284,6 +295,11 @@ class AgreementIn(_Input):
 
     title: str | None = None
     area: str | None = Field(None, description="Area code, like E08000035")
+    programme: str | None = Field(
+        None,
+        description="Whose rules the money follows: bcf (the default), section_75, wales or "
+        "scotland",
+    )
     arrangement_type: str | None = Field(
         None,
         description="grant_transfer, cross_charging, aligned_budgets, lead_commissioning, "
@@ -376,6 +392,10 @@ class TotalsOut(BaseModel):
 class YearTotalsOut(BaseModel):
     year: str
     totals: TotalsOut
+    rules_provisional: bool = Field(
+        description="The year's rules are not published yet; the latest year's stand in"
+    )
+    rules_note: str = Field(description="What to say beside these figures when provisional")
 
 
 class ContributionListOut(BaseModel):

@@ -50,8 +50,9 @@ def when(moment: datetime) -> str:
 @cache
 def _stream_names() -> dict[str, str]:
     names: dict[str, str] = {}
-    for year in sorted(load_rules().years):
-        for stream in load_rules().years[year].funding_streams:
+    book = load_rules()
+    for key in sorted(book.rules):
+        for stream in book.rules[key].funding_streams:
             names[stream.code] = stream.name
     return names
 

@@ -89,7 +89,11 @@ def completeness(data: Mapping[str, Any]) -> Group:
         "Completeness",
         ("Item", "Status", "Why it is needed"),
         (
-            (i["label"], Text.from_markup(STATUS_MARKS[i["status"]]), i["why"])
+            (
+                i["label"],
+                Text.from_markup(STATUS_MARKS[i["status"]]),
+                i["why"] + (f"\n{i['detail']}" if i.get("detail") else ""),
+            )
             for i in data["items"]
         ),
     )

@@ -8,12 +8,13 @@ clauses in domain.md section 4) and which of those items are missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from carepool.core.errors import ErrorCollector
+from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import RiskShareProvision, VarianceDirection
 
 
@@ -130,6 +131,7 @@ class CompletenessItem:
 class CompletenessResult:
     item: CompletenessItem
     status: str  # "present", "missing" or "not_applicable"
+    detail: str = ""  # what exactly is missing, where an item has parts (years, partners)
 
     @property
     def missing(self) -> bool:
@@ -163,6 +165,22 @@ def _covers_both_directions(provisions: Collection[RiskShareProvision]) -> bool:
 
 _Check = Callable[[AgreementTerms, frozenset[str]], bool]
 
+
+def missing_contributions(
+    terms: AgreementTerms, contributed: Mapping[FinancialYear, Collection[str]]
+) -> tuple[str, ...]:
+    """For each year of the term, which partners have no contribution recorded."""
+    partners = sorted(set(terms.partner_codes))
+    gaps = []
+    for year in FinancialYear.spanning(terms.start_date, terms.end_date):
+        absent = [code for code in partners if code not in contributed.get(year, ())]
+        if absent and len(absent) == len(partners):
+            gaps.append(f"{year.label}: none recorded")
+        elif absent:
+            gaps.append(f"{year.label}: none from {', '.join(absent)}")
+    return tuple(gaps)
+
+
 _CHECKLIST: tuple[tuple[CompletenessItem, _Check], ...] = (
     (
         CompletenessItem(
@@ -195,7 +213,7 @@ _CHECKLIST: tuple[tuple[CompletenessItem, _Check], ...] = (
             "Regulation 7: each partner's contribution and how it may be varied",
             True,
         ),
-        lambda t, c: bool(t.partner_codes) and set(t.partner_codes) <= c,
+        lambda t, c: bool(t.partner_codes),  # and every year of the term: see completeness
     ),
     (
         CompletenessItem(
@@ -314,19 +332,26 @@ CHECKLIST_ITEMS: tuple[CompletenessItem, ...] = tuple(item for item, _ in _CHECK
 
 
 def completeness(
-    terms: AgreementTerms, contributing_partner_codes: Collection[str]
+    terms: AgreementTerms, contributed: Mapping[FinancialYear, Collection[str]]
 ) -> CompletenessReport:
     """Which items a complete agreement must state are present, missing or not applicable.
 
-    ``contributing_partner_codes``: partners with at least one contribution recorded.
-    Items marked ``pooled_only`` do not apply to arrangements that pool no money.
+    ``contributed``: for each financial year, the partners with a contribution recorded. Each
+    partner's contribution must be there for every year of the term, including years whose
+    rules are not yet published. Items marked ``pooled_only`` do not apply to arrangements
+    that pool no money.
     """
-    contributors = frozenset(contributing_partner_codes)
+    contributors = frozenset(code for codes in contributed.values() for code in codes)
     results = []
     for item, check in _CHECKLIST:
+        detail = ""
         if item.pooled_only and not terms.arrangement_type.pools_money:
             status = "not_applicable"
         else:
-            status = "present" if check(terms, contributors) else "missing"
-        results.append(CompletenessResult(item, status))
+            ok = check(terms, contributors)
+            if ok and item.key == "contributions":
+                gaps = missing_contributions(terms, contributed)
+                ok, detail = not gaps, "; ".join(gaps)
+            status = "present" if ok else "missing"
+        results.append(CompletenessResult(item, status, detail))
     return CompletenessReport(tuple(results))

@@ -85,6 +85,12 @@ class FinancialYear:
     def next(self) -> FinancialYear:
         return FinancialYear(self.start_year + 1)
 
+    @classmethod
+    def spanning(cls, first_day: date, last_day: date) -> tuple[FinancialYear, ...]:
+        """Every financial year with at least one day from ``first_day`` to ``last_day``."""
+        first, last = cls.containing(first_day), cls.containing(last_day)
+        return tuple(cls(y) for y in range(first.start_year, last.start_year + 1))
+
     def previous(self) -> FinancialYear:
         return FinancialYear(self.start_year - 1)
 

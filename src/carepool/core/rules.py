@@ -1,14 +1,21 @@
-"""Year-keyed policy rules: which funding streams exist in a year and who may pay into them.
+"""Policy rules keyed by programme and year: which funding streams exist, who pays into them.
 
-The values live in ``carepool/rules/<programme>/<year>.toml``. They are parsed and validated
-here (pure functions over plain mappings); ``load_rules`` reads the packaged files once.
+The values live in ``carepool/rules/<programme>/<year>.toml`` (``bcf/2024-25.toml``). They are
+parsed and validated here (pure functions over plain mappings); ``load_rules`` reads the
+packaged files once. A programme is data, not a fork: Welsh or Scottish rules are a folder of
+year files beside ``bcf/``.
+
+A year after the latest published one (an agreement running to 2027-28 while only 2025-26
+rules are out) uses the latest year's rules *provisionally*: ``YearRules.provisional`` is set,
+``published_year`` says which year's rules they are, and every page and output that relies on
+them says so. A year before the earliest published one has no rules.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -17,6 +24,24 @@ from typing import Any
 from carepool.core.errors import ErrorCollector, ValidationFailed
 from carepool.core.organisations import OrganisationType
 from carepool.core.periods import FinancialYear, PeriodError
+
+
+class Programme(StrEnum):
+    """The national or local programme whose rules an agreement's money follows."""
+
+    BCF = "bcf"
+    SECTION_75 = "section_75"
+    WALES = "wales"
+    SCOTLAND = "scotland"
+
+    @property
+    def label(self) -> str:
+        return {
+            "bcf": "Better Care Fund",
+            "section_75": "Section 75 pooled fund outside the Better Care Fund",
+            "wales": "Welsh regional pooled fund",
+            "scotland": "Scottish integration scheme",
+        }[self.value]
 
 
 class StreamNature(StrEnum):
@@ -39,9 +64,25 @@ class FundingStream:
 @dataclass(frozen=True, slots=True)
 class YearRules:
     year: FinancialYear
-    programme: str
+    programme: Programme
     source: str
     funding_streams: tuple[FundingStream, ...]
+    # Set when no rules are published for ``year`` yet and the latest year's stand in.
+    published_year: FinancialYear | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.published_year is not None and self.published_year != self.year
+
+    @property
+    def provisional_note(self) -> str:
+        """What every page and output relying on provisional rules says; "" when published."""
+        if not self.provisional or self.published_year is None:
+            return ""
+        return (
+            f"Provisional: no {self.programme.label} rules are published for {self.year.label} "
+            f"yet, so the {self.published_year.label} rules are used until they are"
+        )
 
     def stream(self, code: str) -> FundingStream:
         for s in self.funding_streams:
@@ -56,20 +97,38 @@ class YearRules:
 
 @dataclass(frozen=True, slots=True)
 class RuleBook:
-    years: Mapping[FinancialYear, YearRules]
+    rules: Mapping[tuple[Programme, FinancialYear], YearRules]
 
-    def for_year(self, year: FinancialYear) -> YearRules:
-        try:
-            return self.years[year]
-        except KeyError:
-            known = ", ".join(y.label for y in sorted(self.years))
+    def years(self, programme: Programme = Programme.BCF) -> list[FinancialYear]:
+        """The years with published rules for the programme, oldest first."""
+        return sorted(year for p, year in self.rules if p is programme)
+
+    def for_year(self, year: FinancialYear, programme: Programme = Programme.BCF) -> YearRules:
+        """The programme's rules for ``year``: as published, or the latest year's, marked
+        provisional, for a year after the latest published."""
+        if (programme, year) in self.rules:
+            return self.rules[(programme, year)]
+        published = self.years(programme)
+        if not published:
             raise ValidationFailed.single(
-                "year", f"there are no rules for {year.label}; rules exist for {known}"
-            ) from None
+                "year",
+                f"No {programme.label} rules are in Carepool yet, so contributions cannot be "
+                "checked against funding streams",
+            )
+        if year < published[0]:
+            raise ValidationFailed.single(
+                "year",
+                f"Carepool has no {programme.label} rules for {year.label}; the earliest are "
+                f"for {published[0].label}",
+            )
+        latest = self.rules[(programme, published[-1])]
+        return replace(latest, year=year, published_year=latest.year)
 
 
-def parse_year_rules(raw: Mapping[str, Any], source_name: str) -> YearRules:
-    """Validate one year's rules. Errors name ``source_name`` and the field."""
+def parse_year_rules(
+    raw: Mapping[str, Any], source_name: str, programme: Programme = Programme.BCF
+) -> YearRules:
+    """Validate one year's rules for ``programme``. Errors name ``source_name`` and the field."""
     errors = ErrorCollector()
 
     def where(field: str) -> str:
@@ -80,9 +139,13 @@ def parse_year_rules(raw: Mapping[str, Any], source_name: str) -> YearRules:
         year = FinancialYear.parse(str(raw.get("year", "")))
     except PeriodError as exc:
         errors.add(where("year"), str(exc))
-    for key in ("programme", "source"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            errors.add(where(key), "is required and must be text")
+    if not isinstance(raw.get("source"), str) or not raw["source"].strip():
+        errors.add(where("source"), "is required and must be text")
+    if raw.get("programme") != programme.label:
+        errors.add(
+            where("programme"),
+            f"must be '{programme.label}', the programme of the folder the file is in",
+        )
     streams: list[FundingStream] = []
     raw_streams = raw.get("funding_streams")
     if not isinstance(raw_streams, list) or not raw_streams:
@@ -125,29 +188,38 @@ def parse_year_rules(raw: Mapping[str, Any], source_name: str) -> YearRules:
         streams.append(FundingStream(code, name.strip(), nature, contributors))
     errors.raise_if_any()
     assert year is not None
-    return YearRules(year, str(raw["programme"]), str(raw["source"]), tuple(streams))
+    return YearRules(year, programme, str(raw["source"]), tuple(streams))
 
 
 def parse_rule_book(files: Mapping[str, Mapping[str, Any]]) -> RuleBook:
-    """Validate a whole set of year files (name -> parsed TOML); all errors at once."""
+    """Validate a whole set of files named ``<programme>/<year>.toml``; all errors at once."""
     errors = ErrorCollector()
-    years: dict[FinancialYear, YearRules] = {}
+    rules: dict[tuple[Programme, FinancialYear], YearRules] = {}
     for name, raw in sorted(files.items()):
+        folder, _, file_name = name.rpartition("/")
         try:
-            rules = parse_year_rules(raw, name)
+            programme = Programme(folder)
+        except ValueError:
+            known = ", ".join(p.value for p in Programme)
+            errors.add(f"{name}: programme", f"'{folder}' is not a programme folder; use {known}")
+            continue
+        try:
+            year_rules = parse_year_rules(raw, name, programme)
         except ValidationFailed as exc:
             errors.extend(exc)
             continue
-        expected = name.rsplit("/", 1)[-1].removesuffix(".toml")
-        if rules.year.label != expected:
+        expected = file_name.removesuffix(".toml")
+        if year_rules.year.label != expected:
             errors.add(
-                f"{name}: year", f"says {rules.year.label} but the file is named for {expected}"
+                f"{name}: year",
+                f"says {year_rules.year.label} but the file is named for {expected}",
             )
-        if rules.year in years:
-            errors.add(f"{name}: year", f"{rules.year.label} is defined twice")
-        years[rules.year] = rules
+        key = (programme, year_rules.year)
+        if key in rules:
+            errors.add(f"{name}: year", f"{year_rules.year.label} is defined twice")
+        rules[key] = year_rules
     errors.raise_if_any()
-    return RuleBook(years)
+    return RuleBook(rules)
 
 
 @cache

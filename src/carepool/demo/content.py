@@ -298,10 +298,11 @@ class DemoContribution:
     mandated: bool
     amount: str
     frequency: str = "quarterly"
+    year: str = YEAR
 
     def data(self) -> dict[str, Any]:
         return {
-            "year": YEAR,
+            "year": self.year,
             "partner": self.partner,
             "funding_stream": self.funding_stream,
             "mandated": self.mandated,
@@ -319,6 +320,26 @@ LEEDS_CONTRIBUTIONS: tuple[DemoContribution, ...] = (
     DemoContribution(LEEDS_COUNCIL, "additional_la", False, "12500000.00"),
     DemoContribution(WEST_YORKSHIRE_ICB, "additional_nhs", False, "9750000.00", "monthly"),
     DemoContribution(FORUM_CENTRAL, "other_partner", False, "150000.00"),
+    # 2025-26: the iBCF and the council's discharge grant are one Local Authority Better Care
+    # Grant; the ICB's discharge money is part of its minimum (the year's rules).
+    DemoContribution(WEST_YORKSHIRE_ICB, "nhs_minimum", True, "74860000.00", year="2025-26"),
+    DemoContribution(LEEDS_COUNCIL, "labcg", True, "38150000.00", year="2025-26"),
+    DemoContribution(LEEDS_COUNCIL, "dfg", True, "8052000.00", year="2025-26"),
+    DemoContribution(LEEDS_COUNCIL, "additional_la", False, "12875000.00", year="2025-26"),
+    DemoContribution(
+        WEST_YORKSHIRE_ICB, "additional_nhs", False, "10040000.00", "monthly", year="2025-26"
+    ),
+    DemoContribution(FORUM_CENTRAL, "other_partner", False, "155000.00", year="2025-26"),
+    # 2026-27: no rules are published yet, so the 2025-26 streams stand in, provisionally;
+    # every page showing this year says so.
+    DemoContribution(WEST_YORKSHIRE_ICB, "nhs_minimum", True, "76360000.00", year="2026-27"),
+    DemoContribution(LEEDS_COUNCIL, "labcg", True, "38910000.00", year="2026-27"),
+    DemoContribution(LEEDS_COUNCIL, "dfg", True, "8052000.00", year="2026-27"),
+    DemoContribution(LEEDS_COUNCIL, "additional_la", False, "13260000.00", year="2026-27"),
+    DemoContribution(
+        WEST_YORKSHIRE_ICB, "additional_nhs", False, "10340000.00", "monthly", year="2026-27"
+    ),
+    DemoContribution(FORUM_CENTRAL, "other_partner", False, "160000.00", year="2026-27"),
 )
 
 # The Disabled Facilities Grant rises part-way through the year.

@@ -219,9 +219,9 @@ def _ensure_agreement(
     agreement = agreement_services.create_agreement(SYSTEM, terms)
     summary.agreements_created.append(agreement.title)
     summary.agreements[agreement.title] = agreement.pk
-    added = {}
+    added: dict[tuple[str, str], Any] = {}
     for spec in contributions:
-        added[spec.funding_stream] = agreement_services.add_contribution(
+        added[(spec.year, spec.funding_stream)] = agreement_services.add_contribution(
             SYSTEM, agreement.pk, spec.data()
         )
         summary.contributions_created += 1
@@ -229,7 +229,7 @@ def _ensure_agreement(
         return
     variation = dict(content.LEEDS_VARIATION)
     stream = variation.pop("funding_stream")
-    agreement_services.vary_contribution(SYSTEM, added[stream].pk, variation)
+    agreement_services.vary_contribution(SYSTEM, added[(content.YEAR, stream)].pk, variation)
     summary.variations_created += 1
     # Last, because any change to the money withdraws earlier approvals.
     approver = User.objects.get(username=content.LEEDS_APPROVER)

@@ -35,7 +35,7 @@ from carepool.core.risk_share import (
     VarianceDirection,
     parse_provisions,
 )
-from carepool.core.rules import YearRules, load_rules
+from carepool.core.rules import Programme, YearRules, load_rules
 from carepool.organisations import selectors as organisation_selectors
 from carepool.organisations.models import Organisation
 
@@ -107,6 +107,7 @@ def choices(enum: Iterable[Any]) -> list[dict[str, str]]:
 
 
 ARRANGEMENT_CHOICES = choices(ArrangementType)
+PROGRAMME_CHOICES = choices(Programme)
 REPORTING_CHOICES = choices(ReportingFrequency)
 FREQUENCY_CHOICES = choices(InstalmentFrequency)
 ORGANISATION_TYPE_CHOICES = choices(OrganisationType)
@@ -330,7 +331,13 @@ class CompletenessView:
 
 def completeness_view(report: CompletenessReport) -> CompletenessView:
     rows = [
-        {"label": r.item.label, "why": r.item.why, "key": r.item.key, "tag": STATUS_TAGS[r.status]}
+        {
+            "label": r.item.label,
+            "why": r.item.why,
+            "key": r.item.key,
+            "tag": STATUS_TAGS[r.status],
+            "detail": r.detail,
+        }
         for r in report.results
     ]
     present = sum(1 for r in report.results if r.status == "present")
@@ -338,23 +345,28 @@ def completeness_view(report: CompletenessReport) -> CompletenessView:
     return CompletenessView(rows, present, missing, present + missing)
 
 
-def stream_names(year: FinancialYear) -> dict[str, str]:
+def stream_names(year: FinancialYear, programme: str = Programme.BCF) -> dict[str, str]:
+    rules = year_rules(year, programme)
+    return {s.code: s.name for s in rules.funding_streams} if rules else {}
+
+
+def term_years(agreement: Agreement) -> list[FinancialYear]:
+    """Every financial year of the agreement's term: money may be recorded for each."""
+    return list(FinancialYear.spanning(agreement.start_date, agreement.end_date))
+
+
+def year_rules(year: FinancialYear, programme: str = Programme.BCF) -> YearRules | None:
+    """The year's rules (possibly provisional), or None where there are none at all."""
     try:
-        rules = load_rules().for_year(year)
-    except ValidationFailed:
-        return {}
-    return {s.code: s.name for s in rules.funding_streams}
-
-
-def rule_years() -> list[FinancialYear]:
-    return sorted(load_rules().years)
-
-
-def year_rules(year: FinancialYear) -> YearRules | None:
-    try:
-        return load_rules().for_year(year)
+        return load_rules().for_year(year, Programme(programme))
     except ValidationFailed:
         return None
+
+
+def rules_note(year: FinancialYear, programme: str) -> str:
+    """Said beside money that relies on rules not yet published for its year."""
+    rules = year_rules(year, programme)
+    return rules.provisional_note if rules else ""
 
 
 @dataclass(frozen=True)
@@ -376,6 +388,7 @@ class YearContributions:
     mandated: Money
     additional: Money
     overall: Money
+    rules_note: str
 
 
 def contributions_view(agreement: Agreement) -> list[YearContributions]:
@@ -383,7 +396,7 @@ def contributions_view(agreement: Agreement) -> list[YearContributions]:
     years = []
     for year in agreement_selectors.contribution_years(agreement):
         summary = agreement_selectors.year_summary(agreement, year)
-        streams = stream_names(year)
+        streams = stream_names(year, agreement.programme)
         rows = [
             ContributionRow(
                 model,
@@ -407,6 +420,7 @@ def contributions_view(agreement: Agreement) -> list[YearContributions]:
                 t.mandated,
                 t.additional,
                 t.overall,
+                summary.rules_note,
             )
         )
     return years

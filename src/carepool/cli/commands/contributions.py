@@ -96,6 +96,8 @@ def list_contributions(
             )
         )
         out.print(render.totals(entry["totals"], names, entry["year"]))
+        if entry["rules_note"]:
+            out.print(f"[yellow]{escape(entry['rules_note'])}.[/]")
 
 
 @app.command("add")

@@ -29,6 +29,7 @@ from carepool.web.pages import (
 LABELS = {
     "title": "Title",
     "area": "Area",
+    "programme": "Programme",
     "arrangement_type": "Type of arrangement",
     "partners": "Partners",
     "host": "Host partner",
@@ -65,6 +66,7 @@ def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -
         "areas": organisation_selectors.areas(),
         "organisations": organisation_selectors.organisations(),
         "arrangement_choices": presenters.ARRANGEMENT_CHOICES,
+        "programme_choices": presenters.PROGRAMME_CHOICES,
         "reporting_choices": presenters.REPORTING_CHOICES,
         **extra,
     }

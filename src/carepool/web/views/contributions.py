@@ -44,31 +44,29 @@ FREQUENCY_LABELS = {"frequency": "Instalments"}
 
 def _chosen_year(request: HttpRequest, agreement: Agreement) -> FinancialYear:
     """The year whose funding streams the form lists: as posted or asked for, else a sensible one."""
-    years = presenters.rule_years()
     text = request.POST.get("year") or request.GET.get("year") or ""
     try:
         return FinancialYear.parse(text)
     except PeriodError:
         pass
     this_year = FinancialYear.containing(presenters.today())
-    in_term = [y for y in years if y.end >= agreement.start_date and y.start <= agreement.end_date]
-    if this_year in in_term:
-        return this_year
-    return in_term[0] if in_term else years[-1]
+    in_term = presenters.term_years(agreement)
+    return this_year if this_year in in_term else in_term[0]
 
 
 def _add_context(
     request: HttpRequest, agreement: Agreement, values: Any, errors: FormErrors | None = None
 ) -> dict[str, Any]:
     year = _chosen_year(request, agreement)
-    rules = presenters.year_rules(year)
+    rules = presenters.year_rules(year, agreement.programme)
     return {
         "agreement": agreement,
         "values": values,
         "errors": errors or FormErrors(),
         "year": year,
-        "years": presenters.rule_years(),
+        "years": presenters.term_years(agreement),
         "streams": rules.funding_streams if rules else (),
+        "rules_note": rules.provisional_note if rules else "",
         "partners": selectors.partner_organisations(agreement),
         "frequency_choices": presenters.FREQUENCY_CHOICES,
     }
@@ -101,7 +99,8 @@ def _contribution_context(contribution: Contribution) -> dict[str, Any]:
     return {
         "contribution": contribution,
         "agreement": contribution.agreement,
-        "stream": presenters.stream_names(year).get(
+        "rules_note": presenters.rules_note(year, contribution.agreement.programme),
+        "stream": presenters.stream_names(year, contribution.agreement.programme).get(
             contribution.stream_code, contribution.stream_code
         ),
         "original": original,
