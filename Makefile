@@ -67,8 +67,12 @@ browser:
 	  fi; \
 	fi
 
+# The demo runs with debug on (detailed error pages, a fixed development secret key, plain
+# HTTP) and publishes its users' password: never use it for production (README.md).
+run: export CAREPOOL_DEBUG = 1
 run: install
 	@mkdir -p var
+	@echo "==> Demo with CAREPOOL_DEBUG=1: debug on, for this machine only, not for production"
 	$(BIN)/carepool setup --demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

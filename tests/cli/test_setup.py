@@ -13,11 +13,20 @@ from tests.io.shared_data import AREAS_CSV, POPULATION_2019, POPULATION_2020, SH
 CAREPOOL_SCRIPT = Path(sys.executable).with_name("carepool")
 
 
-def run_setup(var_dir: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_setup(
+    var_dir: Path, data_dir: Path, *args: str, debug: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``carepool setup ARGS`` as a developer runs it (debug on), or as production does."""
     env = {
-        k: v for k, v in os.environ.items() if k not in ("CAREPOOL_DATABASE_URL", "DATABASE_URL")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CAREPOOL_DATABASE_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
-    env.update(CAREPOOL_VAR_DIR=str(var_dir), CAREPOOL_SHARED_DATA=str(data_dir))
+    env.update(
+        CAREPOOL_VAR_DIR=str(var_dir),
+        CAREPOOL_SHARED_DATA=str(data_dir),
+        CAREPOOL_DEBUG="1" if debug else "0",
+    )
     command = (
         [str(CAREPOOL_SCRIPT)]
         if CAREPOOL_SCRIPT.exists()
@@ -76,3 +85,20 @@ def test_setup_without_reference_data(tmp_path: Path) -> None:
     assert demo.returncode == 1
     error = json.loads(demo.stdout)["errors"][0]
     assert "CAREPOOL_SHARED_DATA" in error["message"]
+
+
+def test_the_demo_is_refused_when_debug_is_off(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+
+    refused = run_setup(var_dir, SHARED_DATA, "--demo", debug=False)
+    assert refused.returncode == 1
+    assert "development machines only" in refused.stderr
+    assert "CAREPOOL_DEBUG=1" in refused.stderr
+    assert not (var_dir / "carepool.sqlite3").exists()  # refused before anything changed
+
+    as_json = run_setup(var_dir, SHARED_DATA, "--demo", "--json", debug=False)
+    assert as_json.returncode == 1
+    assert "CAREPOOL_DEBUG=1" in json.loads(as_json.stdout)["errors"][0]["message"]
+
+    plain = run_setup(var_dir, tmp_path / "no-data", debug=False)
+    assert plain.returncode == 0, plain.stderr  # setup itself is for production too

@@ -1,7 +1,16 @@
 """Django settings. Everything that differs by deployment comes from the environment.
 
+Production is the default; a development machine says so with CAREPOOL_DEBUG=1 (`make run`
+does). README.md ("Running it in production") lists every variable; in short:
+
+CAREPOOL_DEBUG: "1" on a development machine only. Off by default.
+CAREPOOL_SECRET_KEY: required when CAREPOOL_DEBUG is off; 50 or more random characters.
+CAREPOOL_ALLOWED_HOSTS: the host names the site answers to, comma-separated.
 CAREPOOL_DATABASE_URL (or DATABASE_URL): a database URL; SQLite in var/ when unset.
-CAREPOOL_SECRET_KEY: required when CAREPOOL_DEBUG is off.
+CAREPOOL_SSL_REDIRECT: "0" when a proxy in front already redirects HTTP to HTTPS.
+CAREPOOL_TRUST_X_FORWARDED_PROTO: "1" behind a TLS-terminating proxy that sets
+    X-Forwarded-Proto (and strips it from clients), so Django knows the request was HTTPS.
+CAREPOOL_HSTS_SECONDS: how long browsers must use HTTPS only; one year unless set.
 """
 
 from __future__ import annotations
@@ -11,20 +20,29 @@ from pathlib import Path
 
 import dj_database_url
 
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip() == "1"
+
+
 SRC_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = SRC_DIR.parent
 VAR_DIR = Path(os.environ.get("CAREPOOL_VAR_DIR", PROJECT_DIR / "var"))
 
-DEBUG = os.environ.get("CAREPOOL_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("CAREPOOL_SECRET_KEY") or (
+DEBUG = _flag("CAREPOOL_DEBUG", False)
+SECRET_KEY = os.environ.get("CAREPOOL_SECRET_KEY", "").strip() or (
     "insecure-development-key-only-for-local-demo" if DEBUG else ""
 )
 if not SECRET_KEY:
-    raise RuntimeError("Set CAREPOOL_SECRET_KEY when CAREPOOL_DEBUG is 0")
+    raise RuntimeError(
+        "CAREPOOL_SECRET_KEY is not set. In production set it to 50 or more random characters, "
+        "e.g. from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+        "On a development machine set CAREPOOL_DEBUG=1 instead (make run does)."
+    )
 ALLOWED_HOSTS = [
-    h
+    h.strip()
     for h in os.environ.get("CAREPOOL_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-    if h
+    if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -100,13 +118,38 @@ NHSUK_DIST = PROJECT_DIR / "node_modules" / "nhsuk-frontend" / "dist"
 STATICFILES_DIRS = [("nhsuk", NHSUK_DIST)]
 # The NHS.UK stylesheet refers to its icons at /assets/images/... from the site root.
 WHITENOISE_ROOT = NHSUK_DIST / "nhsuk" if (NHSUK_DIST / "nhsuk").is_dir() else None
-WHITENOISE_USE_FINDERS = True
+# Development serves static files straight from where they are; production serves the copies
+# that `manage.py collectstatic` made (gzipped beside them) from STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS only, unless this is a development machine (README.md, "Running it in production").
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = _flag("CAREPOOL_SSL_REDIRECT", not DEBUG)
+if _flag("CAREPOOL_TRUST_X_FORWARDED_PROTO", False):
+    # Only behind a proxy that sets this header itself and drops any a client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("CAREPOOL_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = _flag("CAREPOOL_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    # Asking to be on browsers' preload list is for whoever owns the registrable domain (the
+    # council's or the NHS's), not for one service on a subdomain: off unless asked for.
+    "security.W021",
+]
+if not SECURE_SSL_REDIRECT and os.environ.get("CAREPOOL_SSL_REDIRECT", "").strip() == "0":
+    # Turned off on purpose because the proxy in front redirects; no need to warn about it.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 LOGGING = {
     "version": 1,
