@@ -15,7 +15,7 @@ os.environ["CAREPOOL_DEBUG"] = "0"  # even when a developer has exported CAREPOO
 os.environ.setdefault("CAREPOOL_SECRET_KEY", "tests-" + secrets.token_urlsafe(50))
 os.environ["CAREPOOL_SSL_REDIRECT"] = "0"  # the test client and the live server speak HTTP
 
-from carepool.site.settings import *  # noqa: E402, F403
+from carepool.site.settings import *  # noqa: F403
 
 # Static files from where they are, looked up when asked for: production's collected copies
 # do not exist here, and scanning every file for each test client would cost 0.3 s a test.

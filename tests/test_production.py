@@ -25,9 +25,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {k: v for k, v in env.items() if v != ""}
 
 
-def python(
-    tmp_path: Path, *args: str, **env: str
-) -> subprocess.CompletedProcess[str]:
+def python(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args],
         cwd=PROJECT_DIR,

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves its bundled Swagger UI files for /api/v1/docs
+    "csp",
     "carepool.accounts",
     "carepool.audit",
     "carepool.organisations",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +160,28 @@ SILENCED_SYSTEM_CHECKS = [
 if not SECURE_SSL_REDIRECT and os.environ.get("CAREPOOL_SSL_REDIRECT", "").strip() == "0":
     # Turned off on purpose because the proxy in front redirects; no need to warn about it.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Content-Security-Policy (django-csp): scripts, styles and images from this site only, the
+# NHS.UK font from assets.nhs.uk. The one inline script, the NHS.UK page template's line that
+# marks the page as having JavaScript, is allowed by its hash rather than a nonce, so that pages
+# rendered without a request (500, CSRF failure) allow it too; tests/web/test_security.py
+# checks the hash against the installed template. /api/v1/docs adds data: images for Swagger
+# UI's icons (carepool.api.docs).
+NHSUK_JS_ENABLED_SCRIPT_HASH = "'sha256-tDOvXJi1PXbg0CWjLCCYSNHRXtps26K4JXkE3M6u/c0='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NHSUK_JS_ENABLED_SCRIPT_HASH],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
