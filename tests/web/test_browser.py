@@ -129,7 +129,7 @@ def test_finance_officer_adds_and_varies_a_contribution(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_api_docs_work_within_the_content_security_policy(
-    live_server: Any, page: Any, csp_violations: Any, world: World
+    flushable_audit: None, live_server: Any, page: Any, csp_violations: Any, world: World
 ) -> None:
     page.goto(live_server.url + "/login/")
     page.fill("#username", "viewer")
@@ -149,7 +149,7 @@ def test_the_api_docs_work_within_the_content_security_policy(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_policy_refuses_inline_script_and_the_check_notices(
-    live_server: Any, page: Any, csp_violations: Any, world: World
+    flushable_audit: None, live_server: Any, page: Any, csp_violations: Any, world: World
 ) -> None:
     page.goto(live_server.url + "/login/")
     assert page.evaluate("document.body.classList.contains('js-enabled')")  # allowed by hash
@@ -160,3 +160,23 @@ def test_the_policy_refuses_inline_script_and_the_check_notices(
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.injected") is None
     assert {v.get("directive") for v in csp_violations()} >= {"script-src-elem"}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_too_many_failed_log_ins_show_an_accessible_page(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    page.goto(live_server.url + "/login/")
+    for _ in range(5):
+        page.fill("#username", "finance")
+        page.fill("#password", "not the password")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+    page.get_by_role("heading", level=1, name="You cannot log in for 15 minutes").wait_for()
+    accessible(page, axe_check, csp_violations)

@@ -11,11 +11,16 @@ CAREPOOL_SSL_REDIRECT: "0" when a proxy in front already redirects HTTP to HTTPS
 CAREPOOL_TRUST_X_FORWARDED_PROTO: "1" behind a TLS-terminating proxy that sets
     X-Forwarded-Proto (and strips it from clients), so Django knows the request was HTTPS.
 CAREPOOL_HSTS_SECONDS: how long browsers must use HTTPS only; one year unless set.
+CAREPOOL_PROXY_COUNT: how many proxies in front append to X-Forwarded-For (0: none), so that
+    failed log-ins are counted per person's address rather than per proxy.
+CAREPOOL_LOGIN_FAILURE_LIMIT, CAREPOOL_LOGIN_COOLOFF_MINUTES: failed log-ins allowed for one
+    username from one address (5) before it is locked out, and for how long (15 minutes).
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves its bundled Swagger UI files for /api/v1/docs
     "csp",
+    "axes",
     "carepool.accounts",
     "carepool.audit",
     "carepool.organisations",
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a request that locked someone out into the "try again later" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carepool.site.urls"
@@ -100,6 +108,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
@@ -114,6 +127,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATION}.NumericPasswordValidator"},
 ]
+
+# Throttled log-in (django-axes), for the web form and the API's HTTP Basic alike: after
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is refused for
+# AXES_COOLOFF_TIME (429 and a page or JSON saying when to try again: carepool.site.lockout).
+AXES_FAILURE_LIMIT = int(os.environ.get("CAREPOOL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CAREPOOL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "carepool.site.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "carepool.site.lockout.client_ip"
+AXES_ENABLE_ADMIN = False
+CAREPOOL_PROXY_COUNT = int(os.environ.get("CAREPOOL_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
