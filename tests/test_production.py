@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -105,3 +110,85 @@ def test_a_development_machine_needs_no_secret_key(tmp_path: Path) -> None:
     assert found["DEBUG"] is True
     assert found["SECURE_SSL_REDIRECT"] is False
     assert found["SESSION_COOKIE_SECURE"] is False
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_gunicorn_serves_pages_and_static_files_as_production_would(tmp_path: Path) -> None:
+    """README's production commands: collectstatic, then gunicorn behind a TLS proxy."""
+    env = production_env(
+        tmp_path, CAREPOOL_ALLOWED_HOSTS="127.0.0.1", CAREPOOL_TRUST_X_FORWARDED_PROTO="1"
+    )
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert collect.returncode == 0, collect.stderr
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "carepool.site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def fetch(path: str, **headers: str) -> Any:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+        try:
+            return _NO_REDIRECTS.open(request, timeout=10)
+        except urllib.error.HTTPError as exc:
+            return exc
+
+    try:
+        for _ in range(100):
+            try:
+                fetch("/login/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert server.poll() is None
+
+        plain = fetch("/login/")
+        assert plain.status == 301
+        assert plain.headers["Location"] == f"https://127.0.0.1:{port}/login/"
+
+        page = fetch("/login/", **{"X-Forwarded-Proto": "https"})
+        assert page.status == 200
+        assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "script-src 'self' 'sha256-" in page.headers["Content-Security-Policy"]
+        cookie = page.headers["Set-Cookie"]
+        assert cookie.startswith("csrftoken=") and "; Secure" in cookie
+
+        css = fetch(
+            "/static/nhsuk/nhsuk/nhsuk-frontend.min.css",
+            **{"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"},
+        )
+        assert css.status == 200
+        assert css.headers["Content-Encoding"] == "gzip"  # compressed by collectstatic
+        assert fetch("/static/web/carepool.js", **{"X-Forwarded-Proto": "https"}).status == 200
+        icon = fetch("/assets/images/nhsuk-icon-arrow-down.svg", **{"X-Forwarded-Proto": "https"})
+        assert icon.status == 200
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=30)
+    assert "Traceback" not in errors, errors
