@@ -20,16 +20,21 @@ DESCRIPTION = """\
 Pooled health and social care budgets (Better Care Fund, Section 75 pools): organisations,
 areas and populations, partnership agreements, contributions, variations and approvals.
 
-**Sign in** with your Carepool session (send the CSRF token in `X-CSRFToken` on writes) or,
-from scripts, with your username and password by HTTP Basic authentication.
+**Sign in** from scripts with a personal API token, `Authorization: Bearer cp_...`: make one
+on the *API tokens* page of the web app (or `carepool tokens create`); it acts as you, with
+your roles, until it expires or you revoke it. The web app's own session also works (send the
+CSRF token in `X-CSRFToken` on writes). HTTP Basic with your username and password still
+works but costs a password check on every request; after 5 failures in a row a username is
+locked out for 15 minutes (429).
 
 **Money** is pounds as a string with two decimals (`"1234.56"`); amounts you send may be
 strings (`"1,234.50"`) or JSON numbers. **Dates** are ISO 8601. **Financial years** are
 written `2024-25`.
 
-**Errors**: 401 not signed in; 403 signed in but not allowed (the reason is in `detail`);
-404 not found, including anything you may not see; 422 the input was refused, with every
-problem in `errors`, each naming its `field`. A refused request changes nothing.
+**Errors**: 401 not signed in, or the token or password was refused; 403 signed in but not
+allowed (the reason is in `detail`); 404 not found, including anything you may not see; 422
+the input was refused, with every problem in `errors`, each naming its `field`; 429 too many
+failed sign-ins (see `Retry-After`). A refused request changes nothing.
 """
 
 
