@@ -6,8 +6,11 @@ screenshot (docs/screenshot.png by default).
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +183,48 @@ def test_too_many_failed_log_ins_show_an_accessible_page(
         page.wait_for_load_state()
     page.get_by_role("heading", level=1, name="You cannot log in for 15 minutes").wait_for()
     accessible(page, axe_check, csp_violations)
+
+
+def _api_status(url: str, token: str) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.load(response)["username"] == "finance"
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_officer_makes_uses_and_revokes_an_api_token(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    page.goto(live_server.url + "/login/")
+    page.fill("#username", "finance")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="API tokens").click()
+    page.get_by_role("heading", level=1, name="API tokens").wait_for()
+    accessible(page, axe_check, csp_violations)
+
+    page.get_by_role("button", name="Create token").click()  # no name: refused
+    page.locator(".nhsuk-error-summary").wait_for()
+    accessible(page, axe_check, csp_violations)
+    page.fill("#name", "Monthly returns script")
+    page.get_by_label("30 days").check()
+    page.get_by_role("button", name="Create token").click()
+    page.get_by_role("heading", name="Copy your new token now").wait_for()
+    accessible(page, axe_check, csp_violations)
+    token = page.input_value("#new-token")
+    assert _api_status(live_server.url + "/api/v1/me", token) == 200
+
+    page.get_by_role("button", name="Revoke Monthly returns script").click()
+    page.get_by_text("API token 'Monthly returns script' revoked").wait_for()
+    accessible(page, axe_check, csp_violations)
+    assert _api_status(live_server.url + "/api/v1/me", token) == 401

@@ -35,6 +35,7 @@ def pages(world: World) -> list[str]:
         f"/contributions/{contribution}/vary/",
         "/organisations/",
         "/areas/",
+        "/account/tokens/",
         "/no-such-page/",
     ]
 
