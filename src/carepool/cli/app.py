@@ -13,6 +13,7 @@ from carepool.cli.commands import (
     reference,
     rules,
     setup,
+    tokens,
 )
 
 app = typer.Typer(
@@ -41,3 +42,4 @@ agreements.app.add_typer(agreement_changes.risk_share_app, name="risk-share")
 app.add_typer(agreements.app, name="agreements")
 app.add_typer(contributions.app, name="contributions")
 app.add_typer(rules.app, name="rules")
+app.add_typer(tokens.app, name="tokens")
