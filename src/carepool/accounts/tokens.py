@@ -89,13 +89,14 @@ def user_for_token(raw: str) -> User | None:
     """The active owner of a usable token, or None. Records when the token was last used."""
     if not TOKEN_FORMAT.match(raw):
         return None
-    token = (
-        ApiToken.objects.select_related("user__organisation")
-        .filter(secret_hash=hash_token(raw))
-        .first()
-    )
+    try:
+        token = ApiToken.objects.select_related("user__organisation").get(
+            secret_hash=hash_token(raw)
+        )
+    except ApiToken.DoesNotExist:
+        return None
     now = timezone.now()
-    if token is None or status_of(token, now) != Status.ACTIVE or not is_active(token.user):
+    if status_of(token, now) != Status.ACTIVE or not is_active(token.user):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
