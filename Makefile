@@ -1,6 +1,7 @@
 # Carepool: build, run and test. Every tool is called by its path in .venv; nothing is activated.
 #
 #   make run     install what is missing, set up the demo and serve http://127.0.0.1:8000
+#   make serve   production: collect static files, migrate, run gunicorn (README.md)
 #   make test    import contracts, then pytest on SQLite (and on PostgreSQL when
 #                CAREPOOL_TEST_POSTGRES_URL is set: `scripts/with-postgres make test`)
 #   make lint    ruff check, ruff format --check, mypy
@@ -21,11 +22,16 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k money -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help install browser run test lint format constraints clean distclean
+# make serve: where gunicorn listens, and how many worker processes it runs.
+SERVE_BIND ?= 127.0.0.1:8000
+SERVE_WORKERS ?= 3
+
+.PHONY: help install browser run serve test lint format constraints clean distclean
 
 help:
 	@echo "make install      Python venv (pinned by $(CONSTRAINTS)) and npm assets"
-	@echo "make run          set up the demo database and serve http://127.0.0.1:8000"
+	@echo "make run          set up the demo database and serve http://127.0.0.1:8000 (debug on)"
+	@echo "make serve        production: collectstatic, carepool setup, gunicorn on $(SERVE_BIND)"
 	@echo "make test         lint-imports + pytest on SQLite (+ PostgreSQL if CAREPOOL_TEST_POSTGRES_URL)"
 	@echo "                  scripts/with-postgres make test   runs both passes on a throwaway cluster"
 	@echo "make lint         ruff check, ruff format --check, mypy"
@@ -67,10 +73,22 @@ browser:
 	  fi; \
 	fi
 
+# The demo runs with debug on (detailed error pages, a fixed development secret key, plain
+# HTTP) and publishes its users' password: never use it for production (README.md).
+run: export CAREPOOL_DEBUG = 1
 run: install
 	@mkdir -p var
+	@echo "==> Demo with CAREPOOL_DEBUG=1: debug on, for this machine only, not for production"
 	$(BIN)/carepool setup --demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: the environment README.md describes must be set (CAREPOOL_SECRET_KEY at least);
+# without it every step stops and says so. Static files are served by WhiteNoise from var/static.
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/carepool setup
+	$(BIN)/gunicorn carepool.site.wsgi --bind $(SERVE_BIND) --workers $(SERVE_WORKERS) \
+	  --access-logfile -
 
 # All checks run even when one fails, so one CI run shows every problem; the target then
 # fails if any of them did. The SQLite pass ignores any database URL in the environment.

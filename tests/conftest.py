@@ -162,8 +162,12 @@ def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make install` (npm ci)", pytrace=False)
 
+    axe_source = AXE_JS.read_text(encoding="utf-8")
+
     def check(page: Any) -> list[dict[str, Any]]:
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
+        # does not govern; a <script> tag (add_script_tag) would be refused as inline script.
+        page.evaluate(axe_source)
         results = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
@@ -181,6 +185,38 @@ def axe_check() -> Callable[[Any], list[dict[str, Any]]]:
         ]
 
     return check
+
+
+_CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push({
+  directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+  line: e.lineNumber, sample: e.sample,
+}));
+"""
+
+
+@pytest.fixture
+def csp_violations(page: Any) -> Callable[[], list[dict[str, Any]]]:
+    """Return a function listing what the page's Content-Security-Policy refused so far.
+
+    Both the page's ``securitypolicyviolation`` events (from every page this ``page`` shows
+    from now on, collected before any of its own scripts run) and Chromium's console reports.
+    """
+    console: list[dict[str, Any]] = []
+    page.add_init_script(_CSP_LISTENER)
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            console.append({"console": message.text, "url": page.url})
+
+    page.on("console", on_console)
+
+    def violations() -> list[dict[str, Any]]:
+        events = page.evaluate("window.__cspViolations || []")
+        return [{**event, "url": page.url} for event in events] + console
+
+    return violations
 
 
 # --- Speed ------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ import pytest
 from django.test import Client
 
 from carepool.accounts.models import User
+from carepool.accounts.tokens import create_token
+from carepool.audit.models import Interface
+from carepool.audit.services import Actor
 from tests.api.helpers import ApiClient, basic_header
 from tests.fixtures import world  # noqa: F401
 
@@ -41,3 +44,17 @@ def basic_as(client: Client) -> Callable[[User], ApiClient]:
         return api
 
     return with_password
+
+
+@pytest.fixture
+def token_as(client: Client) -> Callable[[User], ApiClient]:
+    """``token_as(user)``: a script sending a new personal API token of the user, no session."""
+
+    def with_token(user: User) -> ApiClient:
+        client.logout()
+        issued = create_token(Actor(user, Interface.WEB), {"name": f"tests {user.username}"})
+        api = ApiClient(client)
+        api.headers["Authorization"] = f"Bearer {issued.secret}"
+        return api
+
+    return with_token

@@ -1,4 +1,7 @@
-"""Who may call the API: a session or HTTP Basic; everyone else gets 401."""
+"""Who may call the API: a token, a session or HTTP Basic; everyone else gets 401.
+
+Tokens themselves are tested in test_tokens.py.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +58,8 @@ def test_every_endpoint_refuses_anonymous_callers(
     response = _call(client, method, path, world)
     assert response.status_code == 401
     assert "Sign in" in response.json()["detail"]
-    assert "WWW-Authenticate" not in response.headers  # no browser password prompt
+    # A Bearer challenge, which browsers ignore; never Basic, which makes them prompt.
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="carepool"'
     assert AuditEvent.objects.count() == events
 
 
@@ -63,6 +67,7 @@ def test_every_endpoint_refuses_anonymous_callers(
 def test_a_wrong_password_is_401(client: Client, world: World, method: str, path: str) -> None:
     response = _call(client, method, path, world, Authorization=basic_header("finance", "wrong"))
     assert response.status_code == 401
+    assert "Basic" not in response.headers["WWW-Authenticate"]
 
 
 def test_basic_auth_reads_as_the_user(client: Client, world: World) -> None:

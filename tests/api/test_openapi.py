@@ -41,6 +41,7 @@ def schema(client: Client, db: None) -> dict:
 def test_openapi_lists_every_path(schema: dict) -> None:
     assert schema["info"]["title"] == "Carepool API"
     assert schema["info"]["version"] == "1"
+    assert "Authorization: Bearer" in schema["info"]["description"]
     assert "HTTP Basic" in schema["info"]["description"]
     paths = {p.removeprefix(API): set(ops) for p, ops in schema["paths"].items()}
     assert paths == EXPECTED_PATHS
@@ -54,7 +55,7 @@ def test_every_operation_is_described_and_documents_its_errors(schema: dict) -> 
             assert op.get("summary"), where
             assert op.get("description"), where
             assert op.get("tags"), where
-            assert {"BasicAuth": []} in op["security"] and {"SessionAuth": []} in op["security"]
+            assert op["security"] == [{"BearerAuth": []}, {"BasicAuth": []}, {"SessionAuth": []}]
             codes = set(op["responses"])
             assert "401" in codes, where
             if "{" in path:
@@ -67,8 +68,9 @@ def test_every_operation_is_described_and_documents_its_errors(schema: dict) -> 
     assert len(operation_ids) == len(set(operation_ids))
 
 
-def test_both_ways_of_signing_in_are_described(schema: dict) -> None:
+def test_every_way_of_signing_in_is_described(schema: dict) -> None:
     schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerAuth"] == {"type": "http", "scheme": "bearer"}
     assert schemes["BasicAuth"] == {"type": "http", "scheme": "basic"}
     assert schemes["SessionAuth"]["in"] == "cookie"
 

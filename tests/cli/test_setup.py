@@ -32,13 +32,27 @@ run()
 
 
 def run_setup(
-    tmp_path: Path, var_dir: Path, *args: str, data_dir: Path | None = None
+    tmp_path: Path,
+    var_dir: Path,
+    *args: str,
+    data_dir: Path | None = None,
+    debug: bool = True,
 ) -> tuple[subprocess.CompletedProcess[str], set[Path]]:
-    """Run ``carepool setup ARGS``; ``data_dir`` None means no CAREPOOL_DATA_DIR at all."""
-    removed = ("CAREPOOL_DATABASE_URL", "DATABASE_URL", "CAREPOOL_DATA_DIR")
+    """Run ``carepool setup ARGS`` as a developer does (debug on) or as production does;
+    ``data_dir`` None means no CAREPOOL_DATA_DIR at all."""
+    removed = (
+        "CAREPOOL_DATABASE_URL",
+        "DATABASE_URL",
+        "CAREPOOL_DATA_DIR",
+        "DJANGO_SETTINGS_MODULE",
+    )
     env = {k: v for k, v in os.environ.items() if k not in removed}
     record = tmp_path / "opened.txt"
-    env.update(CAREPOOL_VAR_DIR=str(var_dir), RECORD_OPENED_TO=str(record))
+    env.update(
+        CAREPOOL_VAR_DIR=str(var_dir),
+        RECORD_OPENED_TO=str(record),
+        CAREPOOL_DEBUG="1" if debug else "0",
+    )
     if data_dir is not None:
         env["CAREPOOL_DATA_DIR"] = str(data_dir)
     completed = subprocess.run(
@@ -114,3 +128,20 @@ def test_setup_without_reference_data(tmp_path: Path) -> None:
     assert demo.returncode == 1
     error = json.loads(demo.stdout)["errors"][0]
     assert "CAREPOOL_DATA_DIR" in error["message"]
+
+
+def test_the_demo_is_refused_when_debug_is_off(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"
+
+    refused, _ = run_setup(tmp_path, var_dir, "--demo", debug=False)
+    assert refused.returncode == 1
+    assert "development machines only" in refused.stderr
+    assert "CAREPOOL_DEBUG=1" in refused.stderr
+    assert not (var_dir / "carepool.sqlite3").exists()  # refused before anything changed
+
+    as_json, _ = run_setup(tmp_path, var_dir, "--demo", "--json", debug=False)
+    assert as_json.returncode == 1
+    assert "CAREPOOL_DEBUG=1" in json.loads(as_json.stdout)["errors"][0]["message"]
+
+    plain, _ = run_setup(tmp_path, var_dir, data_dir=tmp_path / "no-data", debug=False)
+    assert plain.returncode == 0, plain.stderr  # setup itself is for production too

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from carepool.accounts.models import RoleGrant, User
 from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
@@ -120,7 +121,9 @@ EXPECTED_VIEW = {
 def test_every_demo_user_logs_in_and_sees_what_their_role_allows(demo) -> None:
     seen = {}
     for username in EXPECTED_VIEW:
-        user = authenticate(username=username, password=DEMO_PASSWORD)
+        # The log-in throttle (django-axes) needs to know where a log-in comes from.
+        request = RequestFactory().post("/login/")
+        user = authenticate(request, username=username, password=DEMO_PASSWORD)
         assert user is not None, f"{username} cannot log in"
         seen[username] = set(visible_agreements(user).values_list("title", flat=True))
 

@@ -46,3 +46,26 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: a script calling the API as its owner (carepool.accounts.tokens).
+
+    Only a SHA-256 hash of the token is kept; the token itself is shown once, when created.
+    ``prefix`` is the token's public start, shown in lists so people can tell tokens apart.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=20, unique=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -6,7 +6,7 @@
   same shape, the error naming the field ``body``
 - ``NotFound``: 404 ``{"detail": "Not found"}``, nothing more, so nothing leaks
 - ``Forbidden``: 403 ``{"detail": <why>}``
-- no credentials: 401
+- no credentials, or credentials refused: 401 with a ``WWW-Authenticate: Bearer`` challenge
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ from carepool.core.errors import Conflict, FieldError, ValidationFailed
 
 NOT_FOUND = "Not found"
 UNAUTHENTICATED = (
-    "Sign in to Carepool, or send your username and password with HTTP Basic authentication"
+    "Sign in to Carepool, or send a personal API token as 'Authorization: Bearer <token>' "
+    "(make one on the API tokens page of the web app)"
+)
+TOKEN_REFUSED = (
+    "The API token was not accepted: it is mistyped, expired or revoked, or its owner can no "
+    "longer sign in. Make a new one on the API tokens page of the web app"
 )
 
 # Where ninja read a value from; the first part of an error's location.
@@ -138,6 +143,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        # No "WWW-Authenticate: Basic" challenge on purpose: it would make browsers prompt for
-        # and then replay the password on every request, including forged cross-site ones.
-        return api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
+        # A Bearer challenge (RFC 6750), never a Basic one: "WWW-Authenticate: Basic" would make
+        # browsers prompt for and then replay the password on every request, including forged
+        # cross-site ones. Browsers ignore Bearer challenges.
+        sent_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        response = api.create_response(
+            request, {"detail": TOKEN_REFUSED if sent_token else UNAUTHENTICATED}, status=401
+        )
+        challenge = 'Bearer realm="carepool"'
+        if sent_token:
+            challenge += ', error="invalid_token"'
+        response["WWW-Authenticate"] = challenge
+        return response

@@ -20,8 +20,12 @@ DESCRIPTION = """\
 Pooled health and social care budgets (Better Care Fund, Section 75 pools): organisations,
 areas and populations, partnership agreements, contributions, variations and approvals.
 
-**Sign in** with your Carepool session (send the CSRF token in `X-CSRFToken` on writes) or,
-from scripts, with your username and password by HTTP Basic authentication.
+**Sign in** from scripts with a personal API token, `Authorization: Bearer cp_...`: make one
+on the *API tokens* page of the web app (or `carepool tokens create`); it acts as you, with
+your roles, until it expires or you revoke it. The web app's own session also works (send the
+CSRF token in `X-CSRFToken` on writes). HTTP Basic with your username and password still
+works but costs a password check on every request; after 5 failures in a row a username is
+locked out for 15 minutes (429).
 
 **Money** is pounds as a string with two decimals (`"1234.56"`); amounts you send may be
 strings (`"1,234.50"`) or JSON numbers. **Dates** are ISO 8601. **Financial years** are
@@ -33,12 +37,12 @@ the answer is 409 with `current_version`, and nothing is saved. Without `If-Matc
 is lost either: only the fields you send are written.
 
 **Errors**: 400 the body could not be read (not sent as `application/json`, not UTF-8, not
-valid JSON), with one error naming the field `body`; 401 not signed in; 403 signed in but not
-allowed (the reason is in `detail`); 404 not found, including anything you may not see; 409
-changed since the version you sent; 422 the input was refused, with every problem in
-`errors`, each naming its `field`; 503 the database was busy with other writes (try again
-after `Retry-After` seconds). A refused
-request changes nothing.
+valid JSON), with one error naming the field `body`; 401 not signed in, or the token or
+password was refused; 403 signed in but not allowed (the reason is in `detail`); 404 not
+found, including anything you may not see; 409 changed since the version you sent; 422 the
+input was refused, with every problem in `errors`, each naming its `field`; 429 too many
+failed sign-ins (see `Retry-After`); 503 the database was busy with other writes (try again
+after `Retry-After` seconds). A refused request changes nothing.
 """
 
 

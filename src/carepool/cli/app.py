@@ -15,6 +15,7 @@ from carepool.cli.commands import (
     reference,
     rules,
     setup,
+    tokens,
 )
 
 app = typer.Typer(
@@ -45,3 +46,4 @@ app.add_typer(agreements.app, name="agreements")
 app.add_typer(contributions.app, name="contributions")
 app.add_typer(invitations.app, name="invitations")
 app.add_typer(rules.app, name="rules")
+app.add_typer(tokens.app, name="tokens")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from carepool.accounts.models import RoleGrant, User
@@ -32,6 +33,19 @@ SYSTEM = Actor.system(Interface.SYSTEM)
 
 class DemoNotPossible(Exception):
     """Something the demo needs is missing; the message says what and how to fix it."""
+
+
+DEMO_NEEDS_DEBUG = (
+    f"The demo is for development machines only: it creates users whose password "
+    f"('{DEMO_PASSWORD}') is published. Run it with CAREPOOL_DEBUG=1 (make run does), never "
+    f"on a live system."
+)
+
+
+def require_demo_allowed() -> None:
+    """Refuse on anything but a development machine (``CAREPOOL_DEBUG=1``)."""
+    if not settings.DEBUG:
+        raise DemoNotPossible(DEMO_NEEDS_DEBUG)
 
 
 @dataclass(frozen=True)
@@ -98,8 +112,9 @@ def load_demo(
     """Load the reference data (unless ``load_reference`` is False) and the demo. Idempotent.
 
     Raises ``carepool.io.DataDirectoryMissing`` when the reference data cannot be found, and
-    ``DemoNotPossible`` when the Leeds or Kent area is not loaded.
+    ``DemoNotPossible`` when debug is off or the Leeds or Kent area is not loaded.
     """
+    require_demo_allowed()
     summary = DemoSummary()
     if load_reference:
         summary.reference = load_reference_data(data_dir, progress_for=progress_for)

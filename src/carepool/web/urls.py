@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from carepool.web.views import (
+    account,
     agreements,
     areas,
     auth,
@@ -21,6 +22,12 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/tokens/", account.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        account.api_token_revoke,
+        name="api_token_revoke",
+    ),
     # organisations
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),

@@ -13,7 +13,7 @@ from carepool.cli.options import JsonOption
 from carepool.cli.output import Output
 from carepool.cli.progress import import_progress
 from carepool.cli.render import import_summary
-from carepool.demo import load_demo
+from carepool.demo import load_demo, require_demo_allowed
 from carepool.io import DataDirectoryMissing, load_reference_data
 from carepool.io.reference import require_data_dir
 from carepool.organisations.selectors import areas
@@ -32,7 +32,8 @@ def setup(
         typer.Option(
             "--demo/--no-demo",
             help="Also load the demonstration data (Leeds and Kent agreements, one user per "
-            "role) and print the demo log-ins.",
+            "role) and print the demo log-ins. Development machines only (CAREPOOL_DEBUG=1): "
+            "the demo password is published.",
         ),
     ] = False,
     as_json: JsonOption = False,
@@ -47,6 +48,8 @@ def setup(
     out = Output(as_json)
     result: dict[str, Any] = {"database": _database_label()}
     with out.guard():
+        if demo:
+            require_demo_allowed()  # before anything changes
         out.err.print(f"Migrating the {_database_label()} ...")
         call_command("migrate", interactive=False, verbosity=0)
         result["migrated"] = True

@@ -1,0 +1,1 @@
+from tests.fixtures import world  # noqa: F401
