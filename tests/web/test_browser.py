@@ -124,7 +124,7 @@ def test_finance_officer_adds_and_varies_a_contribution(
     first = history.locator("tbody tr").first.inner_text()
     assert "Finance" in first
     assert "Web" in first
-    assert "5100000.00" in first
+    assert "£5,100,000.00" in first
     assert page.locator('[data-total="2024-25"]').inner_text() == "£100,100,000.01"
     accessible(page, axe_check, csp_violations)
 
