@@ -266,12 +266,20 @@ class TestFindingTampering:
     def test_duplicates_at_the_head_are_all_suspect(self):
         events = chain(3)
         forged = rewritten(StoredEvent(999, events[2].link, events[2].content), summary="x")
-        assert kinds([*events, forged]) == [("inserted", 3), ("inserted", 3)]
+        assert kinds([*events, forged]) == [("duplicate", 3), ("duplicate", 3)]
 
     def test_an_event_numbered_outside_the_chain(self):
         events = chain(3)
         forged = StoredEvent(999, Link(0, GENESIS, "0" * 64), events[0].content)
         assert kinds([forged, *events]) == [("altered", 0), ("inserted", 0)]
+
+    def test_unreadable_or_uncanonical_content_reads_as_altered(self):
+        events = chain(3)
+        events[0] = StoredEvent(events[0].id, events[0].link, None)
+        events[1] = dataclasses.replace(
+            events[1], content=dataclasses.replace(events[1].content, changes={"x": 0.5})
+        )
+        assert kinds(events) == [("altered", 1), ("altered", 2)]
 
     def test_every_problem_is_reported(self):
         events = chain(10)

@@ -145,17 +145,33 @@ def extend(head: Link, contents: Iterable[EventContent]) -> list[Link]:
 
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
-    """An event as read back from the database: its row id, its link and its content."""
+    """An event as read back from the database: its row id, its link and its content.
+
+    ``content`` is None when the stored values can no longer be read as an event (a time
+    that is not a time, changes that are not JSON): something wrote them behind our back.
+    """
 
     id: int
     link: Link
-    content: EventContent
+    content: EventContent | None
+
+    @property
+    def intact(self) -> bool:
+        """Whether the content still hashes, with the stored previous hash, to the stored hash."""
+        if self.content is None:
+            return False
+        try:
+            expected = event_hash(self.link.sequence, self.link.previous_hash, self.content)
+        except NotCanonical:
+            return False  # we never record such values, so they were written behind our back
+        return expected == self.link.hash
 
 
 class ProblemKind(Enum):
     ALTERED = "altered"  # the content no longer matches the event's own hash
     MISSING = "missing"  # numbers absent from the sequence: events deleted
     INSERTED = "inserted"  # a second event with a number that belongs to another
+    DUPLICATE = "duplicate"  # several events share a number and nothing tells which is genuine
     BROKEN_LINK = "broken_link"  # does not follow on from the event before it
     HEAD_NOT_FOUND = "head_not_found"  # a head recorded earlier is no longer in the chain
 
@@ -166,7 +182,7 @@ class Problem:
     sequence: int  # the (first) event number concerned
     last_sequence: int  # the last one, for a run of missing events; else == sequence
     event: StoredEvent | None = None
-    others: tuple[StoredEvent, ...] = ()  # events sharing the number, for INSERTED
+    others: tuple[StoredEvent, ...] = ()  # events sharing the number (INSERTED, DUPLICATE)
     expected_head: str = ""  # for HEAD_NOT_FOUND
 
 
@@ -225,7 +241,7 @@ class ChainCheck:
         problems = [
             Problem(ProblemKind.ALTERED, sequence, sequence, event)
             for event in group
-            if event_hash(sequence, event.link.previous_hash, event.content) != event.link.hash
+            if not event.intact
         ]
 
         expected = self._before_sequence + 1
@@ -256,20 +272,17 @@ def _duplicates(group: Sequence[StoredEvent], following: Sequence[StoredEvent]) 
 
     The genuine one is the one the next event follows on from; every other is inserted. When
     that cannot tell them apart (the last number, or the next event follows none or several),
-    each is reported, since at most one can be genuine.
+    each is reported as a duplicate, since at most one can be genuine.
     """
     sequence = group[0].link.sequence
     followed = {e.link.previous_hash for e in following if e.link.sequence == sequence + 1}
     genuine = [e for e in group if e.link.hash in followed]
-    suspects = [e for e in group if e not in genuine] if len(genuine) == 1 else list(group)
+    if len(genuine) == 1:
+        kind, suspects = ProblemKind.INSERTED, [e for e in group if e is not genuine[0]]
+    else:
+        kind, suspects = ProblemKind.DUPLICATE, list(group)
     return [
-        Problem(
-            ProblemKind.INSERTED,
-            sequence,
-            sequence,
-            e,
-            tuple(other for other in group if other is not e),
-        )
+        Problem(kind, sequence, sequence, e, tuple(other for other in group if other is not e))
         for e in suspects
     ]
 
