@@ -7,6 +7,7 @@ import typer
 from carepool.cli.commands import (
     agreement_changes,
     agreements,
+    audit,
     contributions,
     imports,
     organisation_changes,
@@ -41,3 +42,4 @@ agreements.app.add_typer(agreement_changes.risk_share_app, name="risk-share")
 app.add_typer(agreements.app, name="agreements")
 app.add_typer(contributions.app, name="contributions")
 app.add_typer(rules.app, name="rules")
+app.add_typer(audit.app, name="audit")
