@@ -66,13 +66,12 @@ def test_values_without_one_canonical_form_are_refused_and_nothing_recorded(db):
     assert not AuditEvent.objects.exists()
 
 
-def test_changes_are_stored_as_they_read_back(db):
+def test_the_hash_holds_after_the_round_trip_whatever_the_shape_of_changes(db):
     event = record(
         SYSTEM, Change(Action.UPDATE, "agreement", 1, "A", {"b": (1, 2), "a": [None, "x"]})
     )
-    assert list(event.changes) == ["a", "b"]
-    assert event.changes["b"] == [1, 2]
     event.refresh_from_db()
+    assert event.changes == {"a": [None, "x"], "b": [1, 2]}
     assert event.hash == event_hash(1, GENESIS, services.content(event))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -121,9 +122,49 @@ class TestCanonicalForm:
 
     def test_tuples_read_as_lists(self):
         assert canonical_value({"a": (1, 2)}) == {"a": [1, 2]}
+        assert canonical(1, GENESIS, content(changes={"a": (1, 2)})) == canonical(
+            1, GENESIS, content(changes={"a": [1, 2]})
+        )
+
+    def test_text_that_is_not_unicode_is_refused(self):
+        with pytest.raises(NotCanonical, match="not valid Unicode"):
+            canonical(1, GENESIS, content(summary="\ud800"))
+
+    @given(
+        st.dictionaries(
+            st.text(alphabet=st.sampled_from("a\u00e9\ufb01\U0001f600"), max_size=3),
+            st.recursive(
+                st.none() | st.integers() | st.text(max_size=3),
+                lambda inner: (
+                    st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+                ),
+                max_leaves=6,
+            ),
+            max_size=4,
+        )
+    )
+    def test_the_fast_path_writes_what_the_canonical_rebuild_writes(self, changes):
+        document = json.loads(canonical(1, GENESIS, content(changes=changes)))
+        document["changes"] = canonical_value(changes)
+        reference = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        # json.loads keeps member order, so this also compares the order of every member.
+        assert canonical(1, GENESIS, content(changes=changes)).decode() == _reordered(reference)
 
 
 short_text = st.text(max_size=12)
+
+
+def _reordered(text: str) -> str:
+    """The top-level members in JCS order (the document's own keys are plain ASCII)."""
+    document = json.loads(text)
+    return json.dumps(
+        {key: document[key] for key in sorted(document)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | short_text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(short_text, inner, max_size=3),

@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from carepool.audit.models import Action, AuditEvent, Interface
-from carepool.core.audit_chain import START, EventContent, Link, canonical_value, extend
+from carepool.core.audit_chain import START, EventContent, Link, extend
 from carepool.core.money import Money
 
 if TYPE_CHECKING:
@@ -98,9 +98,9 @@ def _event(actor: Actor, change: Change) -> AuditEvent:
         object_id=str(change.object_id),
         object_repr=change.object_repr[:300],
         agreement_id=change.agreement_id,
-        # Exactly what reads back from the database, so the hash holds after a round trip
-        # (a float would not: it is refused here, loudly, rather than fail verification later).
-        changes=canonical_value({k: list(v) for k, v in change.changes.items()}),
+        # Hashing refuses, loudly, anything that would not read back from the database as it
+        # went in (a float, a key that is not text), rather than fail verification later.
+        changes={k: list(v) for k, v in change.changes.items()},
         summary=change.summary[:300],
     )
 

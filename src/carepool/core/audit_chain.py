@@ -70,7 +70,8 @@ START = Link(0, "", GENESIS)  # the head of an empty chain: the first event foll
 def canonical_time(moment: datetime) -> str:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise NotCanonical("An audit event's time must carry its time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def _utf16_key(key: str) -> bytes:
@@ -97,8 +98,36 @@ def canonical_value(value: Any, where: str = "changes") -> Any:
     raise NotCanonical(f"{where} holds a {type(value).__name__}, which is not plain JSON data")
 
 
+def _plain(value: Any) -> bool:
+    """Whether ``json.dumps(value, sort_keys=True)`` already writes ``value`` canonically.
+
+    True for plain JSON data (no float, text keys) whose keys sort the same by code point
+    as by UTF-16 code unit (no character beyond U+FFFF). The usual case, and much cheaper
+    than rebuilding the value; anything else takes the slow path of ``canonical_value``,
+    which orders it properly or says what is wrong with it.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is dict:
+            for key in item:
+                if type(key) is not str or not (key.isascii() or max(key) <= "\uffff"):
+                    return False
+            stack.extend(item.values())
+        else:
+            return False
+    return True
+
+
 def canonical(sequence: int, previous_hash: str, content: EventContent) -> bytes:
     """The exact bytes an event's hash is taken over."""
+    changes = content.changes
+    fast = _plain(changes)
     document = {
         "action": content.action,
         "actor_id": content.actor_id,
@@ -106,7 +135,7 @@ def canonical(sequence: int, previous_hash: str, content: EventContent) -> bytes
         "actor_organisation": content.actor_organisation,
         "agreement_id": content.agreement_id,
         "at": canonical_time(content.at),
-        "changes": canonical_value(content.changes),
+        "changes": changes if fast else canonical_value(changes),
         "format": FORMAT,
         "interface": content.interface,
         "object_id": content.object_id,
@@ -116,9 +145,14 @@ def canonical(sequence: int, previous_hash: str, content: EventContent) -> bytes
         "sequence": sequence,
         "summary": content.summary,
     }
-    # Keys above are already in order; sort_keys would use code points, not JCS's order.
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    # On the slow path the members are already in JCS order and must stay so.
+    text = json.dumps(
+        document, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=fast
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotCanonical(f"An audit event holds text that is not valid Unicode: {exc}") from exc
 
 
 def event_hash(sequence: int, previous_hash: str, content: EventContent) -> str:
