@@ -106,9 +106,16 @@ class TestCaught:
         tamper.lift_triggers()
         execute(f"UPDATE {TABLE} SET changes = %s WHERE id = %s", ['{"share": [1.5]}', floated.pk])
         expected = [("altered", floated.sequence, floated.pk)]
-        if connection.vendor == "sqlite":  # PostgreSQL's types refuse such a time
+        if connection.vendor == "sqlite":  # PostgreSQL's types refuse these
             execute(f"UPDATE {TABLE} SET at = 'yesterday' WHERE id = %s", [unreadable.pk])
             expected.append(("altered", unreadable.sequence, unreadable.pk))
+            renumbered = trail[8]
+            execute(f"UPDATE {TABLE} SET sequence = 'nine' WHERE id = %s", [renumbered.pk])
+            expected += [
+                ("missing", renumbered.sequence, None),
+                ("altered", 0, renumbered.pk),
+                ("inserted", 0, renumbered.pk),
+            ]
         assert findings() == expected
 
 

@@ -146,6 +146,10 @@ def _stored(row: tuple[Any, ...]) -> StoredEvent:
         changes,
         summary,
     ) = rest
+    if type(sequence) is not int:
+        # SQLite keeps whatever it is given, even text in a number column: such a row has
+        # no place in the chain; number 0 reports it as inserted, with its row id.
+        return StoredEvent(pk, Link(0, str(previous_hash), str(hash_)), None)
     link = Link(sequence, previous_hash or "", hash_ or "")
     moment = _moment(at)
     try:
