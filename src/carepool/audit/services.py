@@ -150,7 +150,7 @@ def _lock_chain_head() -> Link:
 def _append(events: list[AuditEvent]) -> None:
     with transaction.atomic():
         head = _lock_chain_head()
-        # The time is taken once the lock is held, so the chain's order is the order in time.
+        # The time is taken once the lock is held, so the chain follows the clock.
         now = timezone.now()
         for event in events:
             event.at = now
