@@ -22,19 +22,20 @@ def world(db: None) -> World:
 # The audit trail's triggers refuse DELETE and TRUNCATE, which is what pytest-django's flush
 # does after a transactional (live server) test. Lift them for that flush only and put them
 # back when the module ends, so later tests still run against an append-only trail.
-_triggers = importlib.import_module("carepool.audit.migrations.0002_append_only_triggers")
+# The current set of triggers is the one the latest trigger migration installs.
+_triggers = importlib.import_module("carepool.audit.migrations.0004_hash_chain")
 
 
 @pytest.fixture(scope="module")
 def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
     yield
     with django_db_blocker.unblock(), connection.schema_editor() as editor:
-        _triggers.backward(None, editor)
-        _triggers.forward(None, editor)
+        _triggers.remove_triggers(None, editor)
+        _triggers.install_triggers(None, editor)
 
 
 @pytest.fixture
 def flushable_audit(_audit_triggers_restored: None, transactional_db: None) -> Iterator[None]:
     yield
     with connection.schema_editor() as editor:
-        _triggers.backward(None, editor)
+        _triggers.remove_triggers(None, editor)

@@ -2,7 +2,11 @@
 
 Rows are only ever inserted (by ``carepool.audit.services.record``). Updates and deletes are
 refused three times over: by the model, by the queryset, and by database triggers installed
-in the migration, so even raw SQL cannot rewrite history.
+in the migrations, so even raw SQL cannot rewrite history without first dropping them.
+
+Each event is also a link in a hash chain (``sequence``, ``previous_hash``, ``hash``; see
+``carepool.core.audit_chain``), so someone who does drop the triggers and edits, deletes or
+inserts rows is caught by ``carepool audit verify`` (``carepool.audit.verify``).
 """
 
 from __future__ import annotations
@@ -57,6 +61,18 @@ class AuditEvent(models.Model):
     agreement_id = models.BigIntegerField(null=True, db_index=True)
     changes = models.JSONField(default=dict, help_text="field -> [before, after]")
     summary = models.CharField(max_length=300, blank=True)
+    # The hash chain, filled in by ``services.record``/``record_many`` and never by hand.
+    sequence = models.PositiveBigIntegerField(
+        unique=True, editable=False, help_text="Place in the one chain of events: 1, 2, 3 ..."
+    )
+    previous_hash = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the event before (hex)"
+    )
+    hash = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 of this event's content and previous_hash (hex)",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from carepool.cli.arguments import CheckedGroup
 from carepool.cli.commands import (
     agreement_changes,
     agreements,
+    audit,
     contributions,
     imports,
     invitations,
@@ -47,3 +48,4 @@ app.add_typer(contributions.app, name="contributions")
 app.add_typer(invitations.app, name="invitations")
 app.add_typer(rules.app, name="rules")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(audit.app, name="audit")

@@ -4,7 +4,8 @@ Exit codes (docs/cli.md): 0 done; 1 could not run (no database, no reference dat
 2 refused as invalid, each problem printed as ``field: message``; 3 not allowed (no such user,
 or the user lacks the role); 4 not found, including things the user may not know exist;
 5 someone else changed the record since the version given with --expect-version; 6 the
-database was busy with other writes for too long (nothing saved: try again).
+database was busy with other writes for too long (nothing saved: try again); 7 (``audit
+verify`` only) the audit trail has been tampered with.
 In ``--json`` mode stdout carries exactly one JSON document (the result, or
 ``{"errors": [{"field": ..., "message": ...}]}``); progress and notes go to stderr.
 """

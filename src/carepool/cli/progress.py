@@ -1,8 +1,8 @@
-"""Rich progress bars on stderr for imports (hidden when stderr is not a terminal)."""
+"""Rich progress bars on stderr for imports and long checks (hidden when stderr is not a terminal)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,3 +49,24 @@ def import_progress() -> Iterator[ImportProgress]:
     )
     with bars:
         yield ImportProgress(bars)
+
+
+@contextmanager
+def counting_progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """One bar for a long count (``report(done, total)``), on stderr when it is a terminal."""
+    console = Console(stderr=True)
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    with bars:
+        task = bars.add_task(description, total=None)
+
+        def report(done: int, total: int) -> None:
+            bars.update(task, completed=done, total=total)
+
+        yield report
