@@ -25,6 +25,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# The suite runs on 2 shared cores, often beside the PostgreSQL pass or a browser: how fast
+# Hypothesis can draw examples says nothing about the code, so a slow draw or a slow example
+# must not fail a test. What each property asserts is unchanged.
+hypothesis_settings.register_profile(
+    "carepool", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("carepool")
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, which makes Django
 # refuse ORM calls from test code ("You cannot call this from an async context").
