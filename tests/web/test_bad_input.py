@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from carepool.agreements.models import Agreement
-from carepool.web.presenters import agreement_form_values
+from carepool.web.presenters.agreements import agreement_form_values
 from tests.factories import World
 from tests.web.helpers import assert_refused, state
 

@@ -13,7 +13,7 @@ from carepool.agreements.services import add_risk_share_provision
 from carepool.audit.models import AuditEvent, Interface
 from carepool.audit.services import Actor
 from carepool.organisations.models import Organisation
-from carepool.web.presenters import agreement_form_values
+from carepool.web.presenters.agreements import agreement_form_values
 from tests.factories import populations
 from tests.web.helpers import text
 

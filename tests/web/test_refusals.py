@@ -12,7 +12,7 @@ from django.urls import reverse
 from carepool.agreements.services import add_risk_share_provision
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
-from carepool.web.presenters import agreement_form_values
+from carepool.web.presenters.agreements import agreement_form_values
 from tests.factories import World
 from tests.web.helpers import assert_refused, state, text
 

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carepool.accounts import records, tokens
 from carepool.core.errors import ValidationFailed
-from carepool.web import presenters
 from carepool.web.forms import FormErrors, form_values, service_input
 from carepool.web.pages import actor, page
+from carepool.web.presenters import common as common_presenters
 
 LABELS = {"name": "Name", "expires_in_days": "Expires after"}
 FIELDS = ("name", "expires_in_days")
@@ -39,9 +39,13 @@ def _rows(request: HttpRequest) -> list[dict[str, Any]]:
         rows.append(
             {
                 **record,
-                "created": presenters.when(token.created_at),
-                "last_used": presenters.when(token.last_used_at) if token.last_used_at else "Never",
-                "expires": presenters.when(token.expires_at) if token.expires_at else "Never",
+                "created": common_presenters.when(token.created_at),
+                "last_used": common_presenters.when(token.last_used_at)
+                if token.last_used_at
+                else "Never",
+                "expires": common_presenters.when(token.expires_at)
+                if token.expires_at
+                else "Never",
                 "status_text": text,
                 "status_colour": colour,
                 "may_revoke": record["status"] == tokens.Status.ACTIVE,

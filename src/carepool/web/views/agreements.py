@@ -14,7 +14,6 @@ from carepool.accounts.models import Role
 from carepool.agreements import selectors, services
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
-from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
 from carepool.web.pages import (
     actor,
@@ -25,6 +24,10 @@ from carepool.web.pages import (
     page,
     posted_version,
 )
+from carepool.web.presenters import agreements as agreements_presenters
+from carepool.web.presenters import common as common_presenters
+from carepool.web.presenters import contributions as contributions_presenters
+from carepool.web.presenters import history as history_presenters
 
 LABELS = {
     "title": "Title",
@@ -65,9 +68,9 @@ def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -
         "labels": LABELS,
         "areas": organisation_selectors.areas(),
         "organisations": organisation_selectors.organisations(),
-        "arrangement_choices": presenters.ARRANGEMENT_CHOICES,
-        "programme_choices": presenters.PROGRAMME_CHOICES,
-        "reporting_choices": presenters.REPORTING_CHOICES,
+        "arrangement_choices": common_presenters.ARRANGEMENT_CHOICES,
+        "programme_choices": common_presenters.PROGRAMME_CHOICES,
+        "reporting_choices": common_presenters.REPORTING_CHOICES,
         **extra,
     }
 
@@ -85,9 +88,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "agreements": selectors.visible_agreements(request.user).order_by(
                 "area__name", "title"
             ),  # type: ignore[arg-type]
-            "arrangement_label": presenters.arrangement_label,
-            "long_date": presenters.long_date,
-            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+            "arrangement_label": common_presenters.arrangement_label,
+            "long_date": common_presenters.long_date,
+            "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
         },
     )
 
@@ -106,15 +109,19 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "partners": partners,
             "invited": {p.organisation_id for p in partnerships if p.status == "invited"},
             "auditors": list(agreement.auditors.order_by("name")),
-            "arrangement_label": presenters.arrangement_label(agreement.arrangement_type),
-            "reporting_label": presenters.reporting_label(agreement.reporting_frequency),
-            "long_date": presenters.long_date,
-            "risk_share": presenters.risk_share_view(agreement, names),
-            "completeness": presenters.completeness_view(selectors.completeness_of(agreement)),
-            "years": presenters.contributions_view(agreement),
-            "approvals": presenters.approvals_view(agreement),
-            "history": presenters.history_view(selectors.history(request.user, agreement.pk)),  # type: ignore[arg-type]
-            "actions": presenters.actions_for(request.user, agreement),  # type: ignore[arg-type]
+            "arrangement_label": common_presenters.arrangement_label(agreement.arrangement_type),
+            "reporting_label": common_presenters.reporting_label(agreement.reporting_frequency),
+            "long_date": common_presenters.long_date,
+            "risk_share": agreements_presenters.risk_share_view(agreement, names),
+            "completeness": agreements_presenters.completeness_view(
+                selectors.completeness_of(agreement)
+            ),
+            "years": contributions_presenters.contributions_view(agreement),
+            "approvals": agreements_presenters.approvals_view(agreement),
+            "history": history_presenters.history_view(
+                selectors.history(request.user, agreement.pk)
+            ),  # type: ignore[arg-type]
+            "actions": agreements_presenters.actions_for(request.user, agreement),  # type: ignore[arg-type]
         },
     )
 
@@ -142,7 +149,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         request,
         "web/agreements/form.jinja",
         lambda values, errors: _form_context(values, errors, agreement=agreement),
-        initial=lambda: presenters.agreement_form_values(agreement),
+        initial=lambda: agreements_presenters.agreement_form_values(agreement),
         labels=LABELS,
         save=lambda: services.update_agreement(
             actor(request), agreement.pk, _input(request), posted_version(request)

@@ -9,9 +9,10 @@ from carepool.core import parse
 from carepool.core.errors import ValidationFailed
 from carepool.core.periods import FinancialYear
 from carepool.organisations import selectors
-from carepool.web import presenters
 from carepool.web.forms import FormErrors
 from carepool.web.pages import page
+from carepool.web.presenters import areas as areas_presenters
+from carepool.web.presenters import common as common_presenters
 
 
 @page
@@ -24,14 +25,14 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 def _default_year(area_code: str) -> FinancialYear:
     # The year of the newest estimate loaded; with none loaded, the year we are in.
-    latest = presenters.latest_estimate_year(area_code)
-    return latest or FinancialYear.containing(presenters.today())
+    latest = areas_presenters.latest_estimate_year(area_code)
+    return latest or FinancialYear.containing(common_presenters.today())
 
 
 @page
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = selectors.get_area(code)
-    years = presenters.population_years(area.code)
+    years = areas_presenters.population_years(area.code)
     chosen = request.GET.get("year", "").strip()
     errors = FormErrors()
     population = None
@@ -45,7 +46,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     else:
         try:
-            population = presenters.population_view(area.code, year)
+            population = areas_presenters.population_view(area.code, year)
         except ValidationFailed as exc:  # no estimate loaded for the year: say so, plainly
             problem = " ".join(e.message for e in exc.errors)
     return render(
@@ -53,7 +54,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         "web/areas/detail.jinja",
         {
             "area": area,
-            "kind_label": presenters.area_kind_label(area.kind),
+            "kind_label": common_presenters.area_kind_label(area.kind),
             "years": years,
             "year_text": year_text,
             "population": population,

@@ -13,7 +13,6 @@ from carepool.agreements import selectors, services
 from carepool.agreements.models import Agreement, Contribution
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.periods import FinancialYear, PeriodError
-from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
 from carepool.web.pages import (
     actor,
@@ -23,6 +22,10 @@ from carepool.web.pages import (
     page,
     posted_version,
 )
+from carepool.web.presenters import agreements as agreements_presenters
+from carepool.web.presenters import common as common_presenters
+from carepool.web.presenters import contributions as contributions_presenters
+from carepool.web.presenters import history as history_presenters
 
 ADD_LABELS = {
     "year": "Financial year",
@@ -49,8 +52,8 @@ def _chosen_year(request: HttpRequest, agreement: Agreement) -> FinancialYear:
         return FinancialYear.parse(text)
     except PeriodError:
         pass
-    this_year = FinancialYear.containing(presenters.today())
-    in_term = presenters.term_years(agreement)
+    this_year = FinancialYear.containing(common_presenters.today())
+    in_term = contributions_presenters.term_years(agreement)
     return this_year if this_year in in_term else in_term[0]
 
 
@@ -58,17 +61,17 @@ def _add_context(
     request: HttpRequest, agreement: Agreement, values: Any, errors: FormErrors | None = None
 ) -> dict[str, Any]:
     year = _chosen_year(request, agreement)
-    rules = presenters.year_rules(year, agreement.programme)
+    rules = contributions_presenters.year_rules(year, agreement.programme)
     return {
         "agreement": agreement,
         "values": values,
         "errors": errors or FormErrors(),
         "year": year,
-        "years": presenters.term_years(agreement),
+        "years": contributions_presenters.term_years(agreement),
         "streams": rules.funding_streams if rules else (),
         "rules_note": rules.provisional_note if rules else "",
         "partners": selectors.partner_organisations(agreement),
-        "frequency_choices": presenters.FREQUENCY_CHOICES,
+        "frequency_choices": common_presenters.FREQUENCY_CHOICES,
     }
 
 
@@ -95,17 +98,17 @@ def contribution_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 def _contribution_context(contribution: Contribution) -> dict[str, Any]:
     year = FinancialYear.parse(contribution.year)
-    original, current = presenters.contribution_amounts(contribution)
+    original, current = contributions_presenters.contribution_amounts(contribution)
     return {
         "contribution": contribution,
         "agreement": contribution.agreement,
-        "rules_note": presenters.rules_note(year, contribution.agreement.programme),
-        "stream": presenters.stream_names(year, contribution.agreement.programme).get(
+        "rules_note": contributions_presenters.rules_note(year, contribution.agreement.programme),
+        "stream": contributions_presenters.stream_names(year, contribution.agreement.programme).get(
             contribution.stream_code, contribution.stream_code
         ),
         "original": original,
         "current": current,
-        "frequency_label": presenters.frequency_label(contribution.frequency),
+        "frequency_label": common_presenters.frequency_label(contribution.frequency),
     }
 
 
@@ -117,13 +120,13 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
         "web/contributions/detail.jinja",
         {
             **_contribution_context(contribution),
-            "variations": presenters.variations_view(contribution),
-            "schedule": presenters.schedule_view(contribution),
-            "history": presenters.history_view(
+            "variations": contributions_presenters.variations_view(contribution),
+            "schedule": contributions_presenters.schedule_view(contribution),
+            "history": history_presenters.history_view(
                 selectors.contribution_history(request.user, contribution.pk)  # type: ignore[arg-type]
             ),
-            "long_date": presenters.long_date,
-            "actions": presenters.actions_for(request.user, contribution.agreement),  # type: ignore[arg-type]
+            "long_date": common_presenters.long_date,
+            "actions": agreements_presenters.actions_for(request.user, contribution.agreement),  # type: ignore[arg-type]
         },
     )
 
@@ -162,7 +165,7 @@ def contribution_edit(request: HttpRequest, contribution_id: int) -> HttpRespons
         "web/contributions/edit.jinja",
         lambda values, errors: {
             **_contribution_context(contribution),
-            "frequency_choices": presenters.FREQUENCY_CHOICES,
+            "frequency_choices": common_presenters.FREQUENCY_CHOICES,
             "values": values,
             "errors": errors,
         },

@@ -7,8 +7,8 @@ from django.shortcuts import render
 
 from carepool.accounts.models import Role
 from carepool.agreements.selectors import invitations_for, visible_agreements
-from carepool.web import presenters
 from carepool.web.pages import page
+from carepool.web.presenters import common as common_presenters
 
 
 @page
@@ -21,9 +21,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "agreements": agreements,
             "invitations": list(invitations_for(request.user)),  # type: ignore[arg-type]
             "may_answer": request.user.has_role(Role.SIGNATORY),  # type: ignore[union-attr]
-            "when": presenters.when,
-            "arrangement_label": presenters.arrangement_label,
-            "long_date": presenters.long_date,
-            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+            "when": common_presenters.when,
+            "arrangement_label": common_presenters.arrangement_label,
+            "long_date": common_presenters.long_date,
+            "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
         },
     )

@@ -13,7 +13,6 @@ from carepool.accounts.models import Role
 from carepool.audit.selectors import history_for_object
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors, services
-from carepool.web import presenters
 from carepool.web.forms import FormErrors, service_input
 from carepool.web.pages import (
     actor,
@@ -23,6 +22,9 @@ from carepool.web.pages import (
     page,
     posted_version,
 )
+from carepool.web.presenters import common as common_presenters
+from carepool.web.presenters import history as history_presenters
+from carepool.web.presenters import organisations as organisations_presenters
 
 LABELS = {
     "name": "Name",
@@ -38,8 +40,8 @@ def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -
     return {
         "values": values,
         "errors": errors or FormErrors(),
-        "type_choices": presenters.ORGANISATION_TYPE_CHOICES,
-        "code_system_choices": presenters.CODE_SYSTEM_CHOICES,
+        "type_choices": common_presenters.ORGANISATION_TYPE_CHOICES,
+        "code_system_choices": common_presenters.CODE_SYSTEM_CHOICES,
         **extra,
     }
 
@@ -55,9 +57,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "organisations": selectors.organisations(search, org_type),
             "search": search,
             "org_type": org_type,
-            "type_choices": presenters.ORGANISATION_TYPE_CHOICES,
-            "type_label": presenters.organisation_type_label,
-            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+            "type_choices": common_presenters.ORGANISATION_TYPE_CHOICES,
+            "type_label": common_presenters.organisation_type_label,
+            "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
         },
     )
 
@@ -70,14 +72,16 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
         "web/organisations/detail.jinja",
         {
             "organisation": organisation,
-            "agreements": presenters.agreements_of_organisation(request.user, organisation),  # type: ignore[arg-type]
-            "history": presenters.history_view(
+            "agreements": organisations_presenters.agreements_of_organisation(
+                request.user, organisation
+            ),  # type: ignore[arg-type]
+            "history": history_presenters.history_view(
                 history_for_object("organisation", organisation.code)
             ),
-            "type_label": presenters.organisation_type_label(organisation.org_type),
-            "code_system_label": presenters.code_system_label(organisation.code_system),
-            "arrangement_label": presenters.arrangement_label,
-            "may_create": presenters.may_create(request.user),  # type: ignore[arg-type]
+            "type_label": common_presenters.organisation_type_label(organisation.org_type),
+            "code_system_label": common_presenters.code_system_label(organisation.code_system),
+            "arrangement_label": common_presenters.arrangement_label,
+            "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
         },
     )
 

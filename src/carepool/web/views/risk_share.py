@@ -24,10 +24,10 @@ from carepool.agreements import selectors, services
 from carepool.agreements.models import Agreement
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.risk_share import ProvisionKind
-from carepool.web import presenters
-from carepool.web import risk_share_presenters as words
 from carepool.web.forms import FormErrors, form_values
 from carepool.web.pages import actor, offer_form_only_to_editors, page, posted_version
+from carepool.web.presenters import agreements as agreements_presenters
+from carepool.web.presenters import risk_share as words
 
 CHOOSE_KIND = "Choose the kind of provision"
 _TIER = re.compile(r"^tiers\[(\d+)\](?:\.(up_to|shares)(?:\.(.+))?)?$")
@@ -257,7 +257,7 @@ def risk_share_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def risk_share_remove(request: HttpRequest, agreement_id: int, position: int) -> HttpResponse:
     agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
     names = {o.code: o.name for o in selectors.partner_organisations(agreement)}
-    shown = {p.number: p for p in presenters.risk_share_view(agreement, names)}
+    shown = {p.number: p for p in agreements_presenters.risk_share_view(agreement, names)}
     provision = shown.get(position)
     if request.method == "POST":
         try:

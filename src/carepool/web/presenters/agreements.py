@@ -1,0 +1,193 @@
+"""The agreement page: actions offered, the form, risk share, completeness and approvals.
+
+Read-only: nothing here writes or decides what a user may do; the services decide that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from carepool.agreements import selectors as agreement_selectors
+from carepool.agreements.models import Agreement
+from carepool.agreements.services import agreement_snapshot
+from carepool.core.agreements import CompletenessReport
+from carepool.core.errors import ValidationFailed
+from carepool.core.risk_share import (
+    PartnerShare,
+    RiskShareProvision,
+    VarianceDirection,
+    parse_provisions,
+)
+from carepool.web.presenters.common import when
+
+if TYPE_CHECKING:
+    from carepool.accounts.models import User
+
+
+@dataclass(frozen=True)
+class AgreementActions:
+    edit: bool
+    approve: bool
+    delete: bool
+
+
+def actions_for(user: User, agreement: Agreement) -> AgreementActions:
+    """Which buttons to show. The services make the real decision on every request."""
+    edit = agreement_selectors.may_edit(user, agreement)
+    return AgreementActions(
+        edit=edit,
+        approve=agreement_selectors.may_approve(user, agreement),
+        # Offered only where the service would allow it: no money recorded, nobody approved.
+        delete=edit and not agreement.contributions.exists() and not agreement.approvals.exists(),
+    )
+
+
+def agreement_form_values(agreement: Agreement) -> dict[str, Any]:
+    """The agreement as the edit form shows it: text for inputs, lists for checkboxes."""
+    snap = agreement_snapshot(agreement)
+    values: dict[str, Any] = {}
+    for key, value in snap.items():
+        if isinstance(value, date):
+            values[key] = value.isoformat()
+        elif value is None:
+            values[key] = ""
+        elif key == "outcomes":
+            values[key] = "\n".join(value)
+        elif key == "risk_share":
+            values[key] = json.dumps(value, indent=2) if value else ""
+        else:
+            values[key] = value
+    return values
+
+
+RISK_SHARE_EXAMPLE = json.dumps(
+    [
+        {"kind": "proportional", "applies_to": "overspend", "basis": "contributions"},
+        {
+            "kind": "agreed_ratio",
+            "applies_to": "underspend",
+            "shares": {"E08000035": "60", "QWO": "40"},
+        },
+        {"kind": "risk_pool", "applies_to": "overspend", "amount": "500000.00"},
+    ],
+    indent=2,
+)
+
+
+@dataclass(frozen=True)
+class ProvisionView:
+    number: int
+    title: str
+    applies_to: str
+    details: list[tuple[str, str]]
+
+
+_DIRECTION_TEXT = {
+    VarianceDirection.OVERSPEND: "Overspends",
+    VarianceDirection.UNDERSPEND: "Underspends",
+    VarianceDirection.BOTH: "Overspends and underspends",
+}
+
+
+def _shares_text(shares: Sequence[PartnerShare], names: Mapping[str, str]) -> str:
+    whole = sum((s.weight for s in shares), Decimal(0))
+    parts = []
+    for s in shares:
+        pct = f" ({(s.weight * 100 / whole).quantize(Decimal('0.1'))}%)" if whole else ""
+        parts.append(f"{names.get(s.partner_code, s.partner_code)}: {s.weight}{pct}")
+    return "; ".join(parts)
+
+
+def _provision_details(p: RiskShareProvision, names: Mapping[str, str]) -> list[tuple[str, str]]:
+    details: list[tuple[str, str]] = []
+    if p.basis:
+        details.append(("In proportion to", p.basis.value.replace("_", " ")))
+    if p.partner_code:
+        details.append(("Partner", names.get(p.partner_code, p.partner_code)))
+    if p.cap is not None:
+        details.append(("Cap", str(p.cap)))
+    if p.cap_percent is not None:
+        details.append(("Cap", f"{p.cap_percent}% of the partner's contribution"))
+    if p.shares:
+        details.append(("Shares", _shares_text(p.shares, names)))
+    for i, tier in enumerate(p.tiers, start=1):
+        limit = f"up to {tier.up_to}" if tier.up_to is not None else "above the previous tier"
+        details.append((f"Tier {i} ({limit})", _shares_text(tier.shares, names)))
+    if p.amount is not None:
+        details.append(("Amount", str(p.amount)))
+    if p.percent is not None:
+        details.append(("Percentage of the fund", f"{p.percent}%"))
+    if p.steps:
+        details.append(("Order", ", then ".join(s.value.replace("_", " ") for s in p.steps)))
+    if p.description:
+        details.append(("Description", p.description))
+    return details
+
+
+def risk_share_view(agreement: Agreement, names: Mapping[str, str]) -> list[ProvisionView]:
+    try:
+        provisions = parse_provisions(agreement.risk_share)
+    except ValidationFailed:  # stored by an older rule set; show what can be shown
+        return []
+    return [
+        ProvisionView(i, p.kind.label, _DIRECTION_TEXT[p.applies_to], _provision_details(p, names))
+        for i, p in enumerate(provisions, start=1)
+    ]
+
+
+STATUS_TAGS = {
+    "present": {"text": "Present", "classes": "nhsuk-tag--green"},
+    "missing": {"text": "Missing", "classes": "nhsuk-tag--red"},
+    "not_applicable": {"text": "Not applicable", "classes": "nhsuk-tag--grey"},
+}
+
+
+@dataclass(frozen=True)
+class CompletenessView:
+    rows: list[dict[str, Any]]
+    present: int
+    missing: int
+    applicable: int
+
+
+def completeness_view(report: CompletenessReport) -> CompletenessView:
+    rows = [
+        {
+            "label": r.item.label,
+            "why": r.item.why,
+            "key": r.item.key,
+            "tag": STATUS_TAGS[r.status],
+            "detail": r.detail,
+        }
+        for r in report.results
+    ]
+    present = sum(1 for r in report.results if r.status == "present")
+    missing = sum(1 for r in report.results if r.status == "missing")
+    return CompletenessView(rows, present, missing, present + missing)
+
+
+@dataclass(frozen=True)
+class ApprovalsView:
+    approved: list[dict[str, str]]
+    waiting: list[str]
+
+
+def approvals_view(agreement: Agreement) -> ApprovalsView:
+    approvals = list(agreement_selectors.approvals_of(agreement))
+    done = {a.organisation_id for a in approvals}
+    return ApprovalsView(
+        [
+            {
+                "organisation": a.organisation.name,
+                "by": a.approved_by.display_name,
+                "at": when(a.approved_at),
+            }
+            for a in approvals
+        ],
+        [o.name for o in agreement_selectors.partner_organisations(agreement) if o.pk not in done],
+    )
