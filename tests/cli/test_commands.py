@@ -91,7 +91,7 @@ def test_organisations_and_areas(world) -> None:
     assert "code: No organisation has the code 'NOPE'" in missing.stderr
     bad_type = carepool("organisations", "list", "--type", "bank")
     assert bad_type.exit_code == 2
-    assert "type: 'bank' is not allowed" in bad_type.stderr
+    assert "type: 'bank' is not the type of organisation" in bad_type.stderr
     areas = as_json(carepool("areas", "list", "--search", "kent", "--json"))
     assert [a["code"] for a in areas["areas"]] == ["E10000016"]
 

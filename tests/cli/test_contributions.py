@@ -64,7 +64,7 @@ def test_adding_prints_a_confirmation_for_people(world) -> None:
         ),
         ({"partner": "ZZZ"}, "--mandated", "partner", "'ZZZ' is not a partner in this agreement"),
         ({}, "--additional", "mandated", "cannot be recorded as additional"),
-        ({"frequency": "weekly"}, "--mandated", "frequency", "'weekly' is not allowed"),
+        ({"frequency": "weekly"}, "--mandated", "frequency", "'weekly' is not how the contribution is paid (its instalments); give one of: annual for One annual payment"),
     ],
 )
 def test_invalid_contributions_are_refused_naming_the_field_and_change_nothing(
@@ -231,7 +231,7 @@ def test_update_changes_the_frequency_and_is_audited(world) -> None:
 @pytest.mark.parametrize(
     ("username", "frequency", "code", "message"),
     [
-        ("finance", "weekly", 2, "frequency: 'weekly' is not allowed"),
+        ("finance", "weekly", 2, "frequency: 'weekly' is not how the contribution is paid"),
         ("viewer", "monthly", 3, "user: You need the finance officer role"),
     ],
 )

@@ -62,7 +62,7 @@ def test_add_prints_a_confirmation(world) -> None:
     ("options", "field", "message"),
     [
         ({"code": "QWO"}, "code", "An organisation with the code QWO already exists"),
-        ({"type": "bank"}, "org_type", "'bank' is not allowed"),
+        ({"type": "bank"}, "org_type", "'bank' is not the type of organisation"),
         (
             {"code-system": "gss"},
             "code_system",

@@ -97,7 +97,7 @@ class TestTextThatCannotBeStored:
         field, message = refusal(lambda: parse.choice(f"{HALF}x", CodeSystem, "code_system"))
 
         assert field == "code_system"
-        assert message.startswith("'\\ud800x' is not allowed")
+        assert message.startswith("'\\ud800x' is not the kind of code")
         field, message = refusal(lambda: parse.day("2024" + "9" * 500, "start_date"))
         assert len(message) < 100
 
@@ -113,3 +113,25 @@ def test_a_field_error_can_always_be_encoded() -> None:
 
     assert (error.field, error.message) == ("x\\ud800", "'\\ud800' is wrong")
     str(ValidationFailed([error])).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Choose the type of organisation"),
+        ("   ", "Choose the type of organisation"),
+        (None, "Choose the type of organisation"),
+        (
+            "bank",
+            "'bank' is not the type of organisation; give one of: nhs_commissioner for NHS "
+            "commissioner (ICB or CCG), nhs_trust for NHS trust, council for Upper-tier",
+        ),
+    ],
+)
+def test_choices_are_asked_for_in_words(value, message) -> None:
+    from carepool.core.organisations import OrganisationType
+
+    with pytest.raises(ValidationFailed) as exc:
+        parse.choice(value, OrganisationType, "org_type")
+    assert exc.value.errors[0].field == "org_type"
+    assert exc.value.errors[0].message.startswith(message)

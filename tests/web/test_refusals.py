@@ -3,6 +3,7 @@ the field and in the error summary, the user's input is kept, and nothing change
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -126,7 +127,7 @@ def test_an_unknown_instalment_frequency_is_refused(login, world):
     before = state(world)
     url = reverse("web:contribution_edit", args=[world.nhs_min.pk])
     response = login("finance").post(url, {"frequency": "fortnightly"})
-    assert_refused(response, "frequency", "'fortnightly' is not allowed")
+    assert_refused(response, "frequency", "'fortnightly' is not how the contribution is paid")
     assert state(world) == before
 
 
@@ -292,3 +293,41 @@ def test_a_viewer_cannot_add_an_organisation(login, world):
     assert response.status_code == 403
     assert "You need the finance officer role to add organisations" in text(response)
     assert state(world) == before
+
+
+def test_the_error_summary_follows_the_order_of_the_fields(login, world):
+    url = reverse("web:contribution_add", args=[world.agreement.pk])
+    response = login("finance").post(
+        url, contribution_form(amount="lots", partner="", year="2024/25")
+    )
+    page = response.content.decode()
+    summary = page[
+        page.index("nhsuk-error-summary") : page.index("</ul>", page.index("nhsuk-error-summary"))
+    ]
+    hrefs = re.findall(r'href="#(\w+)"', summary)
+    assert hrefs == ["year", "partner", "amount"]
+
+
+def test_choosing_no_kind_of_provision_says_so(login, world):
+    url = reverse("web:risk_share_add", args=[world.agreement.pk])
+    client = login("finance")
+    assert "Error:" not in client.get(url).content.decode()  # first visit: no error yet
+    response = client.get(url, {"step": "kind"})  # Continue with nothing chosen
+    assert response.status_code == 400
+    assert "nhsuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["web:agreement_delete", "web:organisation_delete", "web:contribution_delete"]
+)
+def test_delete_pages_have_no_skipped_heading_levels(login, world, name):
+    client = login("finance")
+    arg = {
+        "web:agreement_delete": world.agreement.pk,
+        "web:organisation_delete": "E08000035",
+        "web:contribution_delete": world.ibcf.pk,
+    }[name]
+    page = client.get(reverse(name, args=[arg])).content.decode()
+    levels = [int(n) for n in re.findall(r"<h([1-6])", page)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels

@@ -148,13 +148,33 @@ def required_day(value: Any, field: str) -> date:
     return parsed
 
 
+# What a person is choosing, by field name, for "Choose ..." messages.
+_CHOOSING = {
+    "org_type": "the type of organisation",
+    "type": "the type of organisation",
+    "code_system": "the kind of code",
+    "arrangement_type": "the type of arrangement",
+    "reporting_frequency": "how often the pool manager reports",
+    "frequency": "how the contribution is paid (its instalments)",
+    "programme": "the programme whose rules the money follows",
+}
+
+
 def choice(value: Any, enum: type[E], field: str) -> E:
+    """One of the enum's values. Blank: "Choose ..."; otherwise the choices with their names
+    (the codes are what the API and the CLI take; the names say what they mean)."""
+    what = _CHOOSING.get(field, "one of the choices")
+    if is_blank(value):
+        raise ValidationFailed.single(field, f"Choose {what}")
     try:
         return enum(str(value).strip())
     except ValueError:
-        allowed = ", ".join(e.value for e in enum)
+        allowed = ", ".join(
+            f"{e.value} for {label}" if (label := getattr(e, "label", "")) else e.value
+            for e in enum
+        )
         raise ValidationFailed.single(
-            field, f"'{shown(value)}' is not allowed; use one of: {allowed}"
+            field, f"'{shown(value)}' is not {what}; give one of: {allowed}"
         ) from None
 
 

@@ -63,7 +63,13 @@ class FormErrors:
         """``labels``: the form's fields (name -> label). Errors for other fields have no link."""
         field_ids = field_ids or {}
         errors = cls()
-        for error in failure.errors:
+        # The summary lists problems in the order of the fields on the page, whatever order
+        # the service found them in; problems with no field of their own come first.
+        order = {name: i for i, name in enumerate(labels)}
+        in_page_order = sorted(
+            failure.errors, key=lambda e: order.get(top_level(e.field), -1) if e.field else -1
+        )
+        for error in in_page_order:
             name = top_level(error.field)
             detail = error.field[len(name) :]
             label = labels.get(name) or name.replace("_", " ").capitalize() or "This form"

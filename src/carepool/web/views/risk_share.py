@@ -245,7 +245,9 @@ def risk_share_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
     offer_form_only_to_editors(request, agreement)
     if "kind" not in request.GET:
-        return _choose_kind(request, agreement, request.GET.get("change", ""))
+        # "step" is there when the choice form itself was sent with no kind chosen.
+        chose_nothing = request.GET.get("step") == "kind"
+        return _choose_kind(request, agreement, request.GET.get("change", ""), error=chose_nothing)
     kind = words.kind_of(request.GET["kind"])
     if kind is None:
         return _choose_kind(request, agreement, error=True)
