@@ -18,6 +18,7 @@ from carepool.agreements.models import (
     Contribution,
     ContributionVariation,
 )
+from carepool.agreements.warnings import area_warnings
 from carepool.audit.records import iso
 from carepool.core.agreements import ArrangementType, CompletenessReport
 from carepool.core.contributions import Contribution as CoreContribution
@@ -126,6 +127,7 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
         "approvals": [approval(a) for a in selectors.approvals_of(agreement)],
         "completeness": completeness(selectors.completeness_of(agreement)),
         "contribution_years": [y.label for y in selectors.contribution_years(agreement)],
+        "warnings": area_warnings(agreement),
         "version": agreement.version,
         "created_at": iso(agreement.created_at),
         "updated_at": iso(agreement.updated_at),

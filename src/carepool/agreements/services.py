@@ -440,7 +440,12 @@ def _refuse_term_leaving_money_behind(agreement: Agreement, terms: AgreementTerm
 
 @transaction.atomic
 def update_agreement(
-    actor: Actor, agreement_id: int | str, data: Mapping[str, Any], expected_version: Any = None
+    actor: Actor,
+    agreement_id: int | str,
+    data: Mapping[str, Any],
+    expected_version: Any = None,
+    *,
+    confirm_area_change: bool = False,
 ) -> Agreement:
     """Change some or all of an agreement's terms. Fields not given keep their values.
 
@@ -457,6 +462,13 @@ def update_agreement(
     terms, cleaned = _clean_agreement(merged)
     _require_own_organisation_among(actor, terms.partner_codes)
     _refuse_term_leaving_money_behind(agreement, terms)
+    new_area = cleaned["fields"]["area"]
+    if new_area.pk != agreement.area_id and not confirm_area_change:
+        raise ValidationFailed.single(
+            "area",
+            f"Moving this agreement from {agreement.area.name} to {new_area.name} changes "
+            "whose plan and pooled fund it is: confirm the move to save it",
+        )
     if cleaned["fields"]["programme"] != agreement.programme and agreement.contributions.exists():
         raise ValidationFailed.single(
             "programme",

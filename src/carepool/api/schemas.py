@@ -283,6 +283,9 @@ class AgreementDetail(AgreementSummary):
     approvals: list[ApprovalOut]
     completeness: CompletenessOut
     contribution_years: list[str] = Field(examples=[["2024-25"]])
+    warnings: list[str] = Field(
+        description="Worth a second look, not errors: e.g. a council partner from another area"
+    )
     version: int = Field(
         description="Goes up with every change to the agreement or its money; also the ETag"
     )
@@ -325,6 +328,16 @@ class AgreementIn(_Input):
     audit_arrangements: str | None = None
     variation_procedure: str | None = None
     review_arrangements: str | None = None
+
+
+class AgreementPatch(AgreementIn):
+    """Terms to change; fields left out keep their values."""
+
+    confirm_area_change: bool | None = Field(
+        None,
+        description="true to move the agreement to another area (a change of area is refused "
+        "without it, because it changes whose plan and pooled fund the agreement is)",
+    )
 
 
 class AuditEventOut(BaseModel):

@@ -9,6 +9,7 @@ from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import (
     AgreementDetail,
     AgreementIn,
+    AgreementPatch,
     AgreementSummary,
     ApprovalOut,
     AuditEventOut,
@@ -63,14 +64,16 @@ def create_agreement(request: HttpRequest, response: HttpResponse, payload: Agre
     summary="Change an agreement",
 )
 def update_agreement(
-    request: HttpRequest, response: HttpResponse, agreement_id: int, payload: AgreementIn
+    request: HttpRequest, response: HttpResponse, agreement_id: int, payload: AgreementPatch
 ) -> dict:
     """Change some of an agreement's terms; fields left out keep their values, and only the
     fields that changed are written. Send ``If-Match`` with the ``ETag`` you read: if anyone
     changed the agreement since, the answer is 409 and nothing is saved. A change withdraws
     the partners' approvals; new partners are invited."""
+    data = payload.given()
+    confirm = bool(data.pop("confirm_area_change", False))
     agreement = services.update_agreement(
-        actor_of(request), agreement_id, payload.given(), if_match(request)
+        actor_of(request), agreement_id, data, if_match(request), confirm_area_change=confirm
     )
     tag(response, agreement.version)
     return records.agreement_detail(agreement)

@@ -38,13 +38,15 @@ def _done(message: str) -> str:
 
 
 def _missing_note(detail: dict[str, Any]) -> str:
+    """Completeness in a line, then any warnings (worth a look, not errors)."""
     missing = detail["completeness"]["missing"]
-    if not missing:
-        return "Complete: the agreement states everything it must."
-    return (
-        f"Incomplete: {len(missing)} item{'s' if len(missing) != 1 else ''} missing; "
+    note = (
+        "Complete: the agreement states everything it must."
+        if not missing
+        else f"Incomplete: {len(missing)} item{'s' if len(missing) != 1 else ''} missing; "
         f"see 'carepool agreements completeness {detail['id']}'."
     )
+    return "\n".join([note, *(f"Warning: {escape(w)}" for w in detail["warnings"])])
 
 
 def create(
@@ -114,6 +116,14 @@ def update(
         ),
     ] = None,
     expect_version: ExpectVersionOption = None,
+    move_area: Annotated[
+        bool,
+        typer.Option(
+            "--move-area",
+            help="Confirm a change of area: without it a new area is refused, because it "
+            "changes whose plan and pooled fund the agreement is.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Change some of an agreement's terms (finance officers of a partner).
@@ -134,7 +144,11 @@ def update(
         actor = acting_user(out, user)
         before = services.agreement_snapshot(selectors.get_agreement(actor, agreement_id))
         agreement = services.update_agreement(
-            Actor(actor, Interface.CLI), agreement_id, data, expect_version
+            Actor(actor, Interface.CLI),
+            agreement_id,
+            data,
+            expect_version,
+            confirm_area_change=move_area,
         )
         after = services.agreement_snapshot(agreement)
         detail = records.agreement_detail(agreement)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from carepool.accounts.models import Role
 from carepool.agreements import selectors, services
+from carepool.agreements.warnings import area_warnings
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web.forms import FormErrors, service_input
@@ -108,6 +109,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "agreement": agreement,
             "partners": partners,
             "invited": {p.organisation_id for p in partnerships if p.status == "invited"},
+            "warnings": area_warnings(agreement),
             "auditors": list(agreement.auditors.order_by("name")),
             "arrangement_label": common_presenters.arrangement_label(agreement.arrangement_type),
             "reporting_label": common_presenters.reporting_label(agreement.reporting_frequency),
@@ -148,11 +150,21 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return form_page(
         request,
         "web/agreements/form.jinja",
-        lambda values, errors: _form_context(values, errors, agreement=agreement),
+        lambda values, errors: _form_context(
+            values,
+            errors,
+            agreement=agreement,
+            # Moving to another area is confirmed with a tick-box shown only when it is asked.
+            moving_area=values.get("area", agreement.area.code) != agreement.area.code,
+        ),
         initial=lambda: agreements_presenters.agreement_form_values(agreement),
         labels=LABELS,
         save=lambda: services.update_agreement(
-            actor(request), agreement.pk, _input(request), posted_version(request)
+            actor(request),
+            agreement.pk,
+            _input(request),
+            posted_version(request),
+            confirm_area_change=request.POST.get("confirm_area_change") == "yes",
         ),
         done=lambda a: ("Agreement updated", reverse("web:agreement", args=[a.pk])),
         version=lambda: agreement.version,
