@@ -254,7 +254,7 @@ class TestRefusals:
                 finance, world.agreement.pk, contribution_data(funding_stream="ibcf", amount="1")
             ),
             "funding_stream",
-            "already has a mandated ibcf contribution",
+            "already has a mandated contribution from the Improved Better Care Fund",
         )
 
     def test_variation_below_zero(self, world, finance):

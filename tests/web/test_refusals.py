@@ -331,3 +331,13 @@ def test_delete_pages_have_no_skipped_heading_levels(login, world, name):
     levels = [int(n) for n in re.findall(r"<h([1-6])", page)]
     assert levels[0] == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+
+
+def test_a_variation_with_neither_amount_asks_for_one(login, world):
+    before = state(world)
+    url = reverse("web:contribution_vary", args=[world.nhs_min.pk])
+    response = login("finance").post(
+        url, {"effective_date": "2024-10-01", "change": "", "new_amount": "", "reason": "Why"}
+    )
+    assert_refused(response, "change", "Give the change in pounds, or the new amount")
+    assert state(world) == before

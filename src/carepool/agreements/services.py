@@ -691,8 +691,9 @@ def add_contribution(
     ).exists():
         raise ValidationFailed.single(
             "funding_stream",
-            f"{partner.name} already has a {'mandated' if mandated else 'additional'} {stream_code} "
-            f"contribution in {year.label}; vary it instead",
+            f"{partner.name} already has {'a mandated' if mandated else 'an additional'} "
+            f"contribution from the {rules.stream(stream_code).name if rules else stream_code} "
+            f"in {year.label}; vary that one instead",
         )
     try:
         with transaction.atomic():
@@ -795,8 +796,10 @@ def vary_contribution(
     has_change = not parse.is_blank(data.get("change"))
     has_new = not parse.is_blank(data.get("new_amount"))
     change = None
-    if has_change == has_new:
+    if has_change and has_new:
         errors.add("change", "Give either the change in pounds or the new amount, not both")
+    elif not has_change and not has_new:
+        errors.add("change", "Give the change in pounds, or the new amount from that date")
     elif has_change:
         try:
             change = parse.money(data.get("change"), "change", allow_negative=True)
