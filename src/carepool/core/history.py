@@ -25,6 +25,7 @@ NONE = "(none)"
 LABELS: Mapping[str, str] = {
     "title": "Title",
     "area": "Area",
+    "programme": "Programme",
     "arrangement_type": "Type of arrangement",
     "partners": "Partners",
     "host": "Host partner",
@@ -40,7 +41,7 @@ LABELS: Mapping[str, str] = {
     "staff_goods_accommodation": "Staff, goods and accommodation",
     "charges_to_people": "Charges to people for social care",
     "reporting_frequency": "Reporting frequency",
-    "risk_share": "Risk share",
+    "risk_share": "Risk share provisions",
     "overspend_protocol": "Overspend protocol",
     "exit_terms": "Exit and termination",
     "audit_arrangements": "Audit arrangements",

@@ -14,6 +14,7 @@ from carepool.accounts.models import Role
 from carepool.agreements import selectors, services
 from carepool.agreements.warnings import area_warnings
 from carepool.core.errors import Conflict, ValidationFailed
+from carepool.core.history import label
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web.forms import FormErrors, service_input
 from carepool.web.pages import (
@@ -30,31 +31,36 @@ from carepool.web.presenters import common as common_presenters
 from carepool.web.presenters import contributions as contributions_presenters
 from carepool.web.presenters import history as history_presenters
 
+# The fields in the order the form shows them (the error summary follows it), named in the
+# same words as the history (carepool.core.history).
 LABELS = {
-    "title": "Title",
-    "area": "Area",
-    "programme": "Programme",
-    "arrangement_type": "Type of arrangement",
-    "partners": "Partners",
-    "host": "Host partner",
-    "auditors": "Auditors",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "break_clause_date": "Break clause date",
-    "governing_board": "Governing board",
-    "aims": "Shared aims",
-    "outcomes": "Measurable outcomes",
-    "functions_covered": "NHS and health-related functions covered",
-    "services_in_scope": "People and services in scope",
-    "staff_goods_accommodation": "Staff, goods and accommodation",
-    "charges_to_people": "Charges to people for social care",
-    "reporting_frequency": "Reporting frequency",
-    "risk_share": "Risk share provisions",
-    "overspend_protocol": "Overspend protocol",
-    "exit_terms": "Exit and termination",
-    "audit_arrangements": "Audit arrangements",
-    "variation_procedure": "Variation procedure",
-    "review_arrangements": "Review arrangements",
+    name: label(name)
+    for name in (
+        "title",
+        "area",
+        "programme",
+        "arrangement_type",
+        "partners",
+        "host",
+        "auditors",
+        "start_date",
+        "end_date",
+        "break_clause_date",
+        "governing_board",
+        "aims",
+        "outcomes",
+        "functions_covered",
+        "services_in_scope",
+        "staff_goods_accommodation",
+        "charges_to_people",
+        "reporting_frequency",
+        "risk_share",
+        "overspend_protocol",
+        "exit_terms",
+        "audit_arrangements",
+        "variation_procedure",
+        "review_arrangements",
+    )
 }
 LIST_FIELDS = ("partners", "auditors")
 # Risk-share provisions are added and removed one at a time (views/risk_share.py); the form
