@@ -263,10 +263,32 @@ def contribution_years(agreement: Agreement) -> list[FinancialYear]:
 
 
 def year_summary(agreement: Agreement, year: FinancialYear) -> YearSummary:
-    rows = [(c, to_core_contribution(c)) for c in contributions_of(agreement, year)]
-    return YearSummary(
-        year, rows, summarise(core for _, core in rows), rules_note_for(agreement, year)
-    )
+    return year_summaries(agreement, [year])[0]
+
+
+def year_summaries(
+    agreement: Agreement, years: list[FinancialYear] | None = None
+) -> list[YearSummary]:
+    """Each year's contributions and totals, from one query (and one for the variations),
+    however many years there are. Without ``years``: every year with contributions, in order.
+    """
+    qs = contributions_of(agreement)
+    if years is not None:
+        qs = qs.filter(year__in=[y.label for y in years])
+    by_year: dict[str, list[tuple[Contribution, CoreContribution]]] = {}
+    for c in qs:
+        by_year.setdefault(c.year, []).append((c, to_core_contribution(c)))
+    if years is None:
+        years = sorted(FinancialYear.parse(label) for label in by_year)
+    return [
+        YearSummary(
+            year,
+            rows := by_year.get(year.label, []),
+            summarise(core for _, core in rows),
+            rules_note_for(agreement, year),
+        )
+        for year in years
+    ]
 
 
 def rules_note_for(agreement: Agreement, year: FinancialYear) -> str:

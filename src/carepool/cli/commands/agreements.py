@@ -73,10 +73,7 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
     """The agreement as the API gives it, and each year's totals (``show`` prints them)."""
     return {
         **records.agreement_detail(agreement),
-        "years": [
-            records.year_totals(selectors.year_summary(agreement, year))
-            for year in selectors.contribution_years(agreement)
-        ],
+        "years": [records.year_totals(summary) for summary in selectors.year_summaries(agreement)],
     }
 
 
