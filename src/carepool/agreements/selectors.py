@@ -42,7 +42,7 @@ from carepool.core.contributions import (
 from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
-from carepool.core.risk_share import parse_provisions
+from carepool.core.risk_share import StoredProvisions, read_stored_provisions
 from carepool.core.rules import Programme, load_rules
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
             "organisation__code", flat=True
         )
     )
+    stored = read_risk_share(agreement)
     return AgreementTerms(
         title=agreement.title,
         area_code=agreement.area.code,
@@ -230,13 +231,24 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
         reporting_frequency=ReportingFrequency(agreement.reporting_frequency)
         if agreement.reporting_frequency
         else None,
-        risk_share=parse_provisions(agreement.risk_share),
+        risk_share=stored.readable,
+        unreadable_risk_share=tuple(p.message for p in stored.unreadable),
         overspend_protocol=agreement.overspend_protocol,
         exit_terms=agreement.exit_terms,
         audit_arrangements=agreement.audit_arrangements,
         variation_procedure=agreement.variation_procedure,
         review_arrangements=agreement.review_arrangements,
     )
+
+
+def read_risk_share(agreement: Agreement) -> StoredProvisions:
+    """The agreement's provisions as stored, each readable or saying why not; never raises.
+
+    Stored provisions are in the current schema (migrations upgrade older ones, see
+    ``carepool.core.risk_share.upgrade_provisions``); one that still cannot be read is shown
+    as unreadable and flagged in completeness, not hidden and not an error page.
+    """
+    return read_stored_provisions(agreement.risk_share)
 
 
 def completeness_of(agreement: Agreement) -> CompletenessReport:

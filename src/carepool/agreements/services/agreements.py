@@ -35,7 +35,7 @@ from carepool.core.agreements import (
     validate_terms,
 )
 from carepool.core.errors import ErrorCollector, ValidationFailed
-from carepool.core.risk_share import parse_provisions
+from carepool.core.risk_share import RISK_SHARE_SCHEMA, parse_provisions
 from carepool.core.rules import Programme
 from carepool.organisations.models import Area, Organisation
 
@@ -173,6 +173,7 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
         outcomes=list(outcomes),
         reporting_frequency=reporting.value if reporting else "",
         risk_share=[p.to_dict() for p in provisions],
+        risk_share_schema=RISK_SHARE_SCHEMA,
         **texts,
     )
     return terms, {"fields": values, "partners": partners, "auditors": auditors}
