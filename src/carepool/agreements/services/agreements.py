@@ -65,7 +65,7 @@ def _risk_share_input(value: Any) -> Any:
 
 def _text_field(data: Mapping[str, Any], field: str) -> str:
     # The column's own limit (governing_board is 200 characters), which PostgreSQL enforces.
-    limit = Agreement._meta.get_field(field).max_length
+    limit: int | None = getattr(Agreement._meta.get_field(field), "max_length", None)
     return parse.text(data.get(field), field, max_length=limit)
 
 
@@ -155,7 +155,7 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
         outcomes=outcomes,
         reporting_frequency=reporting,
         risk_share=provisions,
-        **texts,
+        **texts,  # type: ignore[arg-type]  # only the text terms (TEXT_FIELDS), all str
     )
     already = errors.fields
     for rule_error in validate_terms(terms).errors:

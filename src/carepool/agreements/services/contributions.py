@@ -81,6 +81,12 @@ def add_contribution(
     if rules and partner and stream_code and amount is not None and mandated is not None:
         attempt(lambda: validate_contribution(rules, partner.type, stream_code, mandated, amount))
     errors.raise_if_any()
+    # Every problem was raised above, so each value was read.
+    assert year is not None
+    assert amount is not None
+    assert mandated is not None
+    assert frequency is not None
+    assert partner is not None
     if agreement.contributions.filter(
         year=year.label, partner=partner, stream_code=stream_code, mandated=mandated
     ).exists():
@@ -189,6 +195,8 @@ def vary_contribution(
     elif not reason and "reason" not in errors.fields:
         errors.add("reason", "Give the reason for the variation")
     errors.raise_if_any()
+    assert effective is not None  # every problem was raised above
+    assert change is not None
     variation = ContributionVariation.objects.create(
         contribution=contribution,
         effective_date=effective,
