@@ -11,6 +11,7 @@ from django.test import Client
 from carepool.agreements import selectors
 from carepool.agreements.models import Agreement
 from carepool.core.risk_share import RISK_SHARE_SCHEMA
+from tests.cli.helpers import carepool
 from tests.factories import World
 
 _migration = importlib.import_module("carepool.agreements.migrations.0004_risk_share_schema")
@@ -93,3 +94,12 @@ def test_an_unreadable_provision_is_flagged_in_completeness_by_the_api(
     assert response.json()["risk_share"] == CORRUPT
     completeness = client.get(f"/api/v1/agreements/{world.agreement.pk}/completeness")
     assert completeness.status_code == 200
+
+
+def test_the_cli_shows_an_agreement_with_unreadable_provisions(world: World) -> None:
+    Agreement.objects.filter(pk=world.agreement.pk).update(risk_share=[*CORRUPT, "a note", {}])
+    result = carepool("agreements", "show", str(world.agreement.pk), "--user", "finance")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.stdout.split())
+    assert "cannot be read" in shown
+    assert "Provision 2 cannot be read: applies_to must be overspend, underspend or both" in shown

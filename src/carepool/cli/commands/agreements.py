@@ -130,7 +130,9 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
             "Risk share",
             ("Provision", "Applies to", "Details"),
             (
-                (_provision_label(p), p["applies_to"], _provision_details(p))
+                (_provision_label(p), str(p.get("applies_to") or "?"), _provision_details(p))
+                if isinstance(p, dict)
+                else ("cannot be read (see completeness)", "?", escape(str(p)))
                 for p in data["risk_share"]
             ),
         )
