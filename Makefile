@@ -21,6 +21,9 @@ CHROMIUM := /usr/bin/chromium
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k money -x"`.
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); each has its own test database (pytest-django names it per
+# worker). `make test PYTEST_WORKERS=0` runs in one process, e.g. to debug.
+PYTEST_WORKERS ?= 2
 
 # make serve: where gunicorn listens, and how many worker processes it runs.
 SERVE_BIND ?= 127.0.0.1:8000
@@ -97,10 +100,10 @@ test: install browser
 	echo "==> lint-imports: layering contracts"; \
 	$(BIN)/lint-imports --no-logo || failed="$$failed lint-imports"; \
 	echo "==> pytest on SQLite"; \
-	env -u CAREPOOL_DATABASE_URL -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || failed="$$failed pytest-sqlite"; \
+	env -u CAREPOOL_DATABASE_URL -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || failed="$$failed pytest-sqlite"; \
 	if [ -n "$${CAREPOOL_TEST_POSTGRES_URL:-}" ]; then \
 	  echo "==> pytest on PostgreSQL ($$CAREPOOL_TEST_POSTGRES_URL)"; \
-	  CAREPOOL_DATABASE_URL="$$CAREPOOL_TEST_POSTGRES_URL" $(BIN)/pytest $(PYTEST_ARGS) \
+	  CAREPOOL_DATABASE_URL="$$CAREPOOL_TEST_POSTGRES_URL" $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) \
 	    || failed="$$failed pytest-postgresql"; \
 	else \
 	  echo "==> No PostgreSQL pass: CAREPOOL_TEST_POSTGRES_URL is not set (scripts/with-postgres make test)"; \

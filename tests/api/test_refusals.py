@@ -65,7 +65,11 @@ def test_a_negative_or_non_numeric_contribution_is_refused(
         (contribution(year="2024"), "year", "write it like 2024-25"),
         (contribution(year="2024-26"), "year", "the second part must be the year after 2024"),
         (contribution(mandated="perhaps"), "mandated", "'perhaps' is not yes or no"),
-        (contribution(frequency="weekly"), "frequency", "'weekly' is not how the contribution is paid (its instalments); give one of: annual for One annual payment"),
+        (
+            contribution(frequency="weekly"),
+            "frequency",
+            "'weekly' is not how the contribution is paid (its instalments); give one of: annual for One annual payment",
+        ),
     ],
 )
 def test_contribution_refusals_name_the_field(
@@ -109,7 +113,11 @@ def test_every_problem_is_reported_at_once(api_as: SignIn, world: World) -> None
         ),
         ({"area": "E99999999"}, "area", "'E99999999' is not a known area code"),
         ({"start_date": "1 April 2024"}, "start_date", "is not a date"),
-        ({"reporting_frequency": "daily"}, "reporting_frequency", "'daily' is not how often the pool manager reports"),
+        (
+            {"reporting_frequency": "daily"},
+            "reporting_frequency",
+            "'daily' is not how often the pool manager reports",
+        ),
         ({"title": ""}, "title", "is required"),
     ],
 )

@@ -102,7 +102,11 @@ def test_population_prints_persons_the_estimate_used_and_the_note(world) -> None
     result = carepool("population", "E08000035", "--year", "2024-25", "--min-age", "65", "--json")
 
     assert result.exit_code == 0, result.output
-    assert as_json(result) == {
+    answer = as_json(result)
+    trace = answer.pop("trace")
+    assert trace["result"] == "2,600"
+    assert len(trace["inputs"]) == 26  # ages 65 to 89, and 90 and over
+    assert answer == {
         "area": {"code": "E08000035", "name": "Leeds"},
         "year": "2024-25",
         "estimate_year": 2020,
@@ -117,6 +121,9 @@ def test_population_prints_persons_the_estimate_used_and_the_note(world) -> None
     )
     assert "1,000 persons aged 65 to 74 in Leeds (E08000035), 2024-25" in people.stdout
     assert "mid-2020" in people.stdout
+    assert "How: persons aged 65 to 74 in E08000035 in 2024-25 = sum of ages 65 to 74" in (
+        " ".join(people.stdout.split())
+    )
 
 
 def test_population_of_a_region_has_no_area_name(world) -> None:

@@ -64,7 +64,12 @@ def test_adding_prints_a_confirmation_for_people(world) -> None:
         ),
         ({"partner": "ZZZ"}, "--mandated", "partner", "'ZZZ' is not a partner in this agreement"),
         ({}, "--additional", "mandated", "cannot be recorded as additional"),
-        ({"frequency": "weekly"}, "--mandated", "frequency", "'weekly' is not how the contribution is paid (its instalments); give one of: annual for One annual payment"),
+        (
+            {"frequency": "weekly"},
+            "--mandated",
+            "frequency",
+            "'weekly' is not how the contribution is paid (its instalments); give one of: annual for One annual payment",
+        ),
     ],
 )
 def test_invalid_contributions_are_refused_naming_the_field_and_change_nothing(

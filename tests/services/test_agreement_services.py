@@ -350,7 +350,7 @@ class TestWrites:
         def boom(*args, **kwargs):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(services, "record", boom)
+        monkeypatch.setattr(services.contributions, "record", boom)
         before = state()
         with pytest.raises(RuntimeError):
             services.add_contribution(finance, world.agreement.pk, contribution_data())

@@ -11,6 +11,7 @@ from django.db import models
 
 from carepool.core.agreements import ArrangementType, ReportingFrequency
 from carepool.core.contributions import InstalmentFrequency
+from carepool.core.risk_share import RISK_SHARE_SCHEMA
 from carepool.core.rules import Programme
 
 
@@ -54,6 +55,11 @@ class Agreement(models.Model):
         max_length=20, blank=True, choices=[(r.value, r.label) for r in ReportingFrequency]
     )
     risk_share = models.JSONField(default=list, blank=True)
+    risk_share_schema = models.PositiveSmallIntegerField(
+        default=RISK_SHARE_SCHEMA,
+        help_text="The shape the risk-share provisions are stored in "
+        "(carepool.core.risk_share.RISK_SHARE_SCHEMA); migrations upgrade older shapes",
+    )
     overspend_protocol = models.TextField(blank=True)
     exit_terms = models.TextField(blank=True)
     audit_arrangements = models.TextField(blank=True)

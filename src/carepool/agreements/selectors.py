@@ -42,7 +42,7 @@ from carepool.core.contributions import (
 from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
-from carepool.core.risk_share import parse_provisions
+from carepool.core.risk_share import StoredProvisions, read_stored_provisions
 from carepool.core.rules import Programme, load_rules
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
             "organisation__code", flat=True
         )
     )
+    stored = read_risk_share(agreement)
     return AgreementTerms(
         title=agreement.title,
         area_code=agreement.area.code,
@@ -230,13 +231,24 @@ def to_terms(agreement: Agreement) -> AgreementTerms:
         reporting_frequency=ReportingFrequency(agreement.reporting_frequency)
         if agreement.reporting_frequency
         else None,
-        risk_share=parse_provisions(agreement.risk_share),
+        risk_share=stored.readable,
+        unreadable_risk_share=tuple(p.message for p in stored.unreadable),
         overspend_protocol=agreement.overspend_protocol,
         exit_terms=agreement.exit_terms,
         audit_arrangements=agreement.audit_arrangements,
         variation_procedure=agreement.variation_procedure,
         review_arrangements=agreement.review_arrangements,
     )
+
+
+def read_risk_share(agreement: Agreement) -> StoredProvisions:
+    """The agreement's provisions as stored, each readable or saying why not; never raises.
+
+    Stored provisions are in the current schema (migrations upgrade older ones, see
+    ``carepool.core.risk_share.upgrade_provisions``); one that still cannot be read is shown
+    as unreadable and flagged in completeness, not hidden and not an error page.
+    """
+    return read_stored_provisions(agreement.risk_share)
 
 
 def completeness_of(agreement: Agreement) -> CompletenessReport:
@@ -263,10 +275,32 @@ def contribution_years(agreement: Agreement) -> list[FinancialYear]:
 
 
 def year_summary(agreement: Agreement, year: FinancialYear) -> YearSummary:
-    rows = [(c, to_core_contribution(c)) for c in contributions_of(agreement, year)]
-    return YearSummary(
-        year, rows, summarise(core for _, core in rows), rules_note_for(agreement, year)
-    )
+    return year_summaries(agreement, [year])[0]
+
+
+def year_summaries(
+    agreement: Agreement, years: list[FinancialYear] | None = None
+) -> list[YearSummary]:
+    """Each year's contributions and totals, from one query (and one for the variations),
+    however many years there are. Without ``years``: every year with contributions, in order.
+    """
+    qs = contributions_of(agreement)
+    if years is not None:
+        qs = qs.filter(year__in=[y.label for y in years])
+    by_year: dict[str, list[tuple[Contribution, CoreContribution]]] = {}
+    for c in qs:
+        by_year.setdefault(c.year, []).append((c, to_core_contribution(c)))
+    if years is None:
+        years = sorted(FinancialYear.parse(label) for label in by_year)
+    return [
+        YearSummary(
+            year,
+            rows := by_year.get(year.label, []),
+            summarise(core for _, core in rows),
+            rules_note_for(agreement, year),
+        )
+        for year in years
+    ]
 
 
 def rules_note_for(agreement: Agreement, year: FinancialYear) -> str:

@@ -184,6 +184,20 @@ class MeOut(BaseModel):
     roles: list[str] = Field(examples=[["finance_officer"]])
 
 
+class TraceInputOut(BaseModel):
+    name: str = Field(examples=["persons aged 65"])
+    value: str = Field(examples=["5,120"])
+    source: str = Field(examples=["ONS mid-2024 estimate, E08000035"])
+
+
+class TraceOut(BaseModel):
+    rule: str = Field(description="What is computed and how, in words")
+    inputs: list[TraceInputOut]
+    steps: list[str] = Field(description="The arithmetic, one line per step")
+    result: str
+    sentence: str = Field(description="Rule, steps and result on one line")
+
+
 class PopulationOut(BaseModel):
     area: AreaRef
     year: str = Field(examples=["2024-25"])
@@ -193,6 +207,7 @@ class PopulationOut(BaseModel):
     age_label: str = Field(examples=["aged 65+"])
     persons: int
     note: str = Field(description="Which estimate was used and why")
+    trace: TraceOut = Field(description="How the figure was computed, from which counts")
 
 
 class FundingStreamOut(BaseModel):

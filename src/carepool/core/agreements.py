@@ -82,6 +82,8 @@ class AgreementTerms:
     charges_to_people: str = ""
     reporting_frequency: ReportingFrequency | None = None
     risk_share: tuple[RiskShareProvision, ...] = ()
+    # Stored provisions that could not be read, each "Provision 2 cannot be read: ...".
+    unreadable_risk_share: tuple[str, ...] = ()
     overspend_protocol: str = ""
     exit_terms: str = ""
     audit_arrangements: str = ""
@@ -352,6 +354,8 @@ def completeness(
             if ok and item.key == "contributions":
                 gaps = missing_contributions(terms, contributed)
                 ok, detail = not gaps, "; ".join(gaps)
+            if item.key == "risk_share" and terms.unreadable_risk_share:
+                ok, detail = False, "; ".join(terms.unreadable_risk_share)
             status = "present" if ok else "missing"
         results.append(CompletenessResult(item, status, detail))
     return CompletenessReport(tuple(results))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from carepool.core.trace import Trace, TraceInput
+
 # ONS publishes single years 0 to 89 and one open group "90 and over", stored as age 90.
 OPEN_AGE = 90
 
@@ -41,3 +43,30 @@ def persons_in_band(by_age: Mapping[int, int], min_age: int, max_age: int | None
         )
     upper = OPEN_AGE if max_age is None else max_age
     return sum(count for age, count in by_age.items() if min_age <= age <= upper)
+
+
+def band_trace(
+    count: PopulationCount, by_age: Mapping[int, int], year_label: str, estimate_note: str
+) -> Trace:
+    """How ``count`` was computed from the single-year counts ``by_age`` of its estimate:
+    "persons aged 65+ in E08000035 in 2024-25 = sum of ages 65 to 90 of the ONS mid-2024
+    estimate = 100 + 100 + ... = 2,600"."""
+    upper = OPEN_AGE if count.max_age is None else count.max_age
+    source = f"ONS mid-{count.estimate_year} estimate, {count.geography_code}"
+    ages = [age for age in sorted(by_age) if count.min_age <= age <= upper]
+    inputs = tuple(
+        TraceInput(
+            f"persons aged {age}" + (" and over" if age == OPEN_AGE else ""),
+            f"{by_age[age]:,}",
+            source,
+        )
+        for age in ages
+    )
+    band = f"{count.min_age}" if count.min_age == upper else f"{count.min_age} to {upper}"
+    open_group = f" ({OPEN_AGE} = {OPEN_AGE} and over)" if upper == OPEN_AGE else ""
+    rule = (
+        f"persons {count.age_label} in {count.geography_code} in {year_label} = sum of ages "
+        f"{band}{open_group} of the {estimate_note}"
+    )
+    addition = " + ".join(f"{by_age[age]:,}" for age in ages) or "0"
+    return Trace(rule, inputs, (addition,), f"{count.persons:,}")

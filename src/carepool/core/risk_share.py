@@ -360,3 +360,111 @@ def parse_provisions(
         provisions.append(provision)
     errors.raise_if_any()
     return tuple(provisions)
+
+
+# stored provisions ------------------------------------------------------------------------
+
+# The shape ``RiskShareProvision.to_dict`` writes. Raise it when that shape changes, and teach
+# ``upgrade_provisions`` (and a data migration calling it) to bring older ones up to date.
+#   0: before versions were recorded: kinds and directions in any case ("Proportional"),
+#      amounts as JSON numbers, partner codes in lower case.
+#   1: exactly what ``to_dict`` writes.
+RISK_SHARE_SCHEMA = 1
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableProvision:
+    """A stored provision today's rules cannot read: shown as such, never hidden or fatal."""
+
+    position: int  # 1 = the first
+    raw: Any
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return f"Provision {self.position} cannot be read: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProvisions:
+    """Provisions as read back from storage, in their stored order."""
+
+    items: tuple[RiskShareProvision | UnreadableProvision, ...]
+
+    @property
+    def readable(self) -> tuple[RiskShareProvision, ...]:
+        return tuple(p for p in self.items if isinstance(p, RiskShareProvision))
+
+    @property
+    def unreadable(self) -> tuple[UnreadableProvision, ...]:
+        return tuple(p for p in self.items if isinstance(p, UnreadableProvision))
+
+
+def read_stored_provisions(raw: Any) -> StoredProvisions:
+    """Read provisions stored in the current schema, one by one: a provision that cannot be
+    read is returned as ``UnreadableProvision`` with the reason, and the others still are."""
+    if raw in (None, ""):
+        return StoredProvisions(())
+    if not isinstance(raw, list):
+        return StoredProvisions(
+            (UnreadableProvision(1, raw, "the stored risk share is not a list of provisions"),)
+        )
+    items: list[RiskShareProvision | UnreadableProvision] = []
+    for position, item in enumerate(raw, start=1):
+        if not isinstance(item, Mapping):
+            items.append(UnreadableProvision(position, item, "it is not an object with a kind"))
+            continue
+        errors = ErrorCollector()
+        try:
+            provision = parse_provision(item, errors, "provision")
+        except ValidationFailed as exc:
+            errors.extend(exc)
+            provision = None
+        if errors or provision is None:
+            reason = "; ".join(
+                f"{e.field.removeprefix('provision.')} {e.message}" for e in errors.errors
+            )
+            items.append(UnreadableProvision(position, item, reason or "it has no kind"))
+        else:
+            items.append(provision)
+    return StoredProvisions(tuple(items))
+
+
+def _upgrade_from_0(item: Any) -> Any:
+    """Schema 0 to 1: kinds, directions, bases and steps in lower case, then the canonical
+    form (amounts as pounds strings, codes in upper case). Left alone if still unreadable."""
+    if not isinstance(item, Mapping):
+        return item
+    fixed = dict(item)
+    for key in ("kind", "applies_to", "basis"):
+        if isinstance(fixed.get(key), str):
+            fixed[key] = fixed[key].strip().lower().replace(" ", "_")
+    if isinstance(fixed.get("steps"), list):
+        fixed["steps"] = [
+            s.strip().lower().replace(" ", "_") if isinstance(s, str) else s for s in fixed["steps"]
+        ]
+    errors = ErrorCollector()
+    try:
+        provision = parse_provision(fixed, errors, "provision")
+    except ValidationFailed:
+        return item
+    if errors or provision is None:
+        return item
+    return provision.to_dict()
+
+
+_UPGRADES = {0: _upgrade_from_0}
+
+
+def upgrade_provisions(raw: Any, schema: int) -> list[Any]:
+    """Bring provisions stored in ``schema`` up to ``RISK_SHARE_SCHEMA``, step by step.
+
+    A provision no step can read is kept as it was, so nothing stored is lost; reads then
+    show it as unreadable, with the reason.
+    """
+    if schema > RISK_SHARE_SCHEMA:
+        raise ValueError(f"risk-share schema {schema} is newer than this code knows")
+    items = list(raw) if isinstance(raw, list) else ([] if raw in (None, "") else [raw])
+    for version in range(schema, RISK_SHARE_SCHEMA):
+        items = [_UPGRADES[version](item) for item in items]
+    return items

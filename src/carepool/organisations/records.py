@@ -55,4 +55,5 @@ def population(answer: PopulationAnswer, where: Area | None) -> dict[str, Any]:
         "age_label": count.age_label,
         "persons": count.persons,
         "note": answer.note,
+        "trace": answer.trace.to_dict(),
     }

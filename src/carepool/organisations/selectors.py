@@ -11,7 +11,8 @@ from carepool.core.errors import ValidationFailed, shown
 from carepool.core.organisations import normalise_code
 from carepool.core.parse import without_unstorable
 from carepool.core.periods import FinancialYear
-from carepool.core.population import PopulationCount, persons_in_band
+from carepool.core.population import PopulationCount, band_trace, persons_in_band
+from carepool.core.trace import Trace
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 
 
@@ -64,7 +65,8 @@ def estimate_years(geography_code: str) -> list[int]:
 class PopulationAnswer:
     count: PopulationCount
     asked_for: FinancialYear
-    note: str  # why this estimate was used: the trace behind the figure
+    note: str  # why this estimate was used
+    trace: Trace  # how the figure was computed, from which counts
 
 
 def population(
@@ -101,4 +103,5 @@ def population(
         if used == year.start_year
         else f"ONS mid-{used} estimate, the latest loaded on or before mid-{year.start_year}"
     )
-    return PopulationAnswer(PopulationCount(code, used, min_age, max_age, persons), year, note)
+    count = PopulationCount(code, used, min_age, max_age, persons)
+    return PopulationAnswer(count, year, note, band_trace(count, by_age, year.label, note))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -29,11 +29,12 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     parse.check_storable(data)
     errors = ErrorCollector()
     out: dict[str, Any] = {}
-    for name, fn in (
+    readers: tuple[tuple[str, Callable[[Any], Any]], ...] = (
         ("name", lambda v: parse.text(v, "name", required=True, max_length=200)),
         ("org_type", lambda v: parse.choice(v, OrganisationType, "org_type")),
         ("code_system", lambda v: parse.choice(v, CodeSystem, "code_system")),
-    ):
+    )
+    for name, fn in readers:
         try:
             out[name] = fn(data.get(name))
         except ValidationFailed as exc:

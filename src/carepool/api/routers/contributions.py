@@ -33,8 +33,7 @@ def list_contributions(request: HttpRequest, agreement_id: int, year: str | None
     each year's totals in ``years`` (totals never add up different years)."""
     agreement = selectors.get_agreement(user_of(request), agreement_id)
     asked = parse.year(year) if year is not None else None
-    years = [asked] if asked is not None else selectors.contribution_years(agreement)
-    summaries = [selectors.year_summary(agreement, y) for y in years]
+    summaries = selectors.year_summaries(agreement, [asked] if asked is not None else None)
     return {
         "year": asked.label if asked is not None else None,
         "contributions": [

@@ -73,10 +73,7 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
     """The agreement as the API gives it, and each year's totals (``show`` prints them)."""
     return {
         **records.agreement_detail(agreement),
-        "years": [
-            records.year_totals(selectors.year_summary(agreement, year))
-            for year in selectors.contribution_years(agreement)
-        ],
+        "years": [records.year_totals(summary) for summary in selectors.year_summaries(agreement)],
     }
 
 
@@ -133,7 +130,9 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
             "Risk share",
             ("Provision", "Applies to", "Details"),
             (
-                (_provision_label(p), p["applies_to"], _provision_details(p))
+                (_provision_label(p), str(p.get("applies_to") or "?"), _provision_details(p))
+                if isinstance(p, dict)
+                else ("cannot be read (see completeness)", "?", escape(str(p)))
                 for p in data["risk_share"]
             ),
         )

@@ -52,14 +52,13 @@ def list_contributions(
     with out.guard("agreement_id"):
         actor = acting_user(out, user)
         agreement = selectors.get_agreement(actor, agreement_id)
-        years = [parse.year(year, "year")] if year else selectors.contribution_years(agreement)
+        years = [parse.year(year, "year")] if year else None
         data: dict[str, Any] = {
             "agreement": {"id": agreement.pk, "title": agreement.title},
             "years": [],
         }
         varied: dict[int, int] = {}  # contribution id -> how many variations (for people)
-        for financial_year in years:
-            summary = selectors.year_summary(agreement, financial_year)
+        for summary in selectors.year_summaries(agreement, years):
             data["years"].append(
                 {
                     **records.year_totals(summary),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from carepool.accounts.permissions import NotFound
 from carepool.cli.options import JsonOption
@@ -140,3 +141,4 @@ def population(
         f"[bold]{data['persons']:,}[/] persons {data['age_label']} in {place}, {data['year']}"
     )
     out.print(f"[dim]{data['note']}[/]")
+    out.print(f"[dim]How: {escape(data['trace']['sentence'])}[/]")

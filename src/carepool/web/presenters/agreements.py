@@ -16,12 +16,10 @@ from carepool.agreements import selectors as agreement_selectors
 from carepool.agreements.models import Agreement
 from carepool.agreements.services import agreement_snapshot
 from carepool.core.agreements import CompletenessReport
-from carepool.core.errors import ValidationFailed
 from carepool.core.risk_share import (
     PartnerShare,
     RiskShareProvision,
     VarianceDirection,
-    parse_provisions,
 )
 from carepool.web.presenters.common import when
 
@@ -130,13 +128,21 @@ def _provision_details(p: RiskShareProvision, names: Mapping[str, str]) -> list[
 
 
 def risk_share_view(agreement: Agreement, names: Mapping[str, str]) -> list[ProvisionView]:
-    try:
-        provisions = parse_provisions(agreement.risk_share)
-    except ValidationFailed:  # stored by an older rule set; show what can be shown
-        return []
+    # Never hidden and never an error page: a stored provision today's rules cannot read is
+    # shown as such, with the reason, so a partner can remove it and record it again.
     return [
         ProvisionView(i, p.kind.label, _DIRECTION_TEXT[p.applies_to], _provision_details(p, names))
-        for i, p in enumerate(provisions, start=1)
+        if isinstance(p, RiskShareProvision)
+        else ProvisionView(
+            i,
+            "Provision that cannot be read",
+            "Not known",
+            [
+                ("Problem", f"Cannot be read: {p.reason}"),
+                ("As stored", json.dumps(p.raw, ensure_ascii=False, default=str)),
+            ],
+        )
+        for i, p in enumerate(agreement_selectors.read_risk_share(agreement).items, start=1)
     ]
 
 

@@ -5,7 +5,7 @@ Read-only: nothing here writes or decides what a user may do; the services decid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ class PopulationView:
     total: int
     note: str
     estimate_year: int
+    traces: list[str] = field(default_factory=list)  # how each band's figure was computed
 
     @property
     def largest(self) -> int:
@@ -53,8 +54,10 @@ def population_view(area_code: str, year: FinancialYear) -> PopulationView:
     everyone = organisation_selectors.population(area_code, year, 0, None)
     whole = everyone.count.persons
     bands = []
+    traces = [everyone.trace.sentence]
     for label, low, high in AGE_BANDS:
         answer = organisation_selectors.population(area_code, year, low, high)
+        traces.append(answer.trace.sentence)
         persons = answer.count.persons
         percent = (
             (Decimal(persons * 100) / Decimal(whole)).quantize(Decimal("0.1"))
@@ -62,7 +65,7 @@ def population_view(area_code: str, year: FinancialYear) -> PopulationView:
             else Decimal(0)
         )
         bands.append(AgeBand(label, low, high, persons, percent))
-    return PopulationView(year, bands, whole, everyone.note, everyone.count.estimate_year)
+    return PopulationView(year, bands, whole, everyone.note, everyone.count.estimate_year, traces)
 
 
 def population_years(area_code: str) -> list[FinancialYear]:

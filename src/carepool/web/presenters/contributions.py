@@ -71,8 +71,8 @@ class YearContributions:
 def contributions_view(agreement: Agreement) -> list[YearContributions]:
     names = {o.code: o.name for o in agreement_selectors.partner_organisations(agreement)}
     years = []
-    for year in agreement_selectors.contribution_years(agreement):
-        summary = agreement_selectors.year_summary(agreement, year)
+    for summary in agreement_selectors.year_summaries(agreement):
+        year = summary.year
         streams = stream_names(year, agreement.programme)
         rows = [
             ContributionRow(
