@@ -43,7 +43,7 @@ def test_agreement_detail_has_every_term(api_as: SignIn, world: World) -> None:
 def test_agreement_list_gives_each_summary_with_its_break_clause(
     api_as: SignIn, world: World
 ) -> None:
-    listed = api_as(world.viewer).get("/agreements").json()
+    listed = api_as(world.viewer).get("/agreements").json()["items"]
     assert [a["id"] for a in listed] == [world.agreement.pk]
     assert listed[0]["break_clause_date"] == "2025-03-31"
     assert listed[0]["arrangement_type_label"] == "Pooled fund"
@@ -106,7 +106,7 @@ def test_changing_an_agreement_keeps_other_terms_and_records_what_changed(
     agreement = Agreement.objects.get(pk=pk)
     assert agreement.break_clause_date is None
 
-    history = api_as(world.auditor).get(f"/agreements/{pk}/history").json()
+    history = api_as(world.auditor).get(f"/agreements/{pk}/history").json()["items"]
     latest = history[0]
     assert (latest["action"], latest["interface"], latest["actor"]) == ("update", "api", "Finance")
     assert latest["organisation"] == "Leeds City Council"
@@ -166,6 +166,8 @@ def test_signatories_approve_and_an_edit_withdraws_approvals(api_as: SignIn, wor
 
     api_as(world.finance).patch(f"/agreements/{pk}", {"aims": "Keep people at home"})
     assert Approval.objects.filter(agreement_id=pk).count() == 0
-    actions = [e["action"] for e in api_as(world.viewer).get(f"/agreements/{pk}/history").json()]
+    actions = [
+        e["action"] for e in api_as(world.viewer).get(f"/agreements/{pk}/history").json()["items"]
+    ]
     assert actions[:3] == ["withdraw_approval", "withdraw_approval", "update"]
     assert AuditEvent.objects.filter(action="approve", interface="api").count() == 2

@@ -32,10 +32,13 @@ def test_me(api_as: SignIn, world: World) -> None:
 
 def test_organisations_can_be_searched_and_filtered(api_as: SignIn, world: World) -> None:
     api = api_as(world.viewer)
-    assert len(api.get("/organisations").json()) == 7
-    assert [o["code"] for o in api.get("/organisations", q="kent").json()] == ["E10000016", "QKS"]
-    assert [o["code"] for o in api.get("/organisations", q="qwo").json()] == ["QWO"]
-    councils = api.get("/organisations", type="council").json()
+    assert len(api.get("/organisations").json()["items"]) == 7
+    assert [o["code"] for o in api.get("/organisations", q="kent").json()["items"]] == [
+        "E10000016",
+        "QKS",
+    ]
+    assert [o["code"] for o in api.get("/organisations", q="qwo").json()["items"]] == ["QWO"]
+    councils = api.get("/organisations", type="council").json()["items"]
     assert {o["code"] for o in councils} == {"E08000035", "E10000016"}
 
 
@@ -65,7 +68,7 @@ def test_organisation_lifecycle_is_audited_as_api(api_as: SignIn, world: World) 
     assert renamed.status_code == 200, renamed.content
     assert Organisation.objects.get(code="RR8").name == "Leeds Teaching Hospitals NHS Trust"
 
-    history = api.get("/organisations/RR8/history").json()
+    history = api.get("/organisations/RR8/history").json()["items"]
     assert [e["action"] for e in history] == ["update", "create"]
     assert all(e["interface"] == "api" and e["actor"] == "Finance" for e in history)
     assert history[0]["changes"] == {
@@ -82,8 +85,8 @@ def test_organisation_lifecycle_is_audited_as_api(api_as: SignIn, world: World) 
 
 def test_areas(api_as: SignIn, world: World) -> None:
     api = api_as(world.viewer)
-    assert [a["code"] for a in api.get("/areas").json()] == ["E10000016", "E08000035"]
-    assert [a["name"] for a in api.get("/areas", q="lee").json()] == ["Leeds"]
+    assert [a["code"] for a in api.get("/areas").json()["items"]] == ["E10000016", "E08000035"]
+    assert [a["name"] for a in api.get("/areas", q="lee").json()["items"]] == ["Leeds"]
     leeds = api.get("/areas/e08000035").json()
     assert leeds["region_name"] == "Yorkshire and The Humber"
     assert leeds["source"]

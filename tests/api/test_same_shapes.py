@@ -16,10 +16,10 @@ def test_an_agreement_reads_the_same_through_both(api_as: SignIn, world: World) 
     api = api_as(world.signatory)
     api.post(f"/agreements/{pk}/approvals")
 
-    listed = api.get("/agreements").json()
+    listed = api.get("/agreements").json()["items"]
     shown = api.get(f"/agreements/{pk}").json()
     completeness = api.get(f"/agreements/{pk}/completeness").json()
-    history = api.get(f"/agreements/{pk}/history").json()
+    history = api.get(f"/agreements/{pk}/history").json()["items"]
 
     cli_listed = as_json(carepool("agreements", "list", "--user", "signatory", "--json"))
     cli_shown = as_json(carepool("agreements", "show", pk, "--user", "signatory", "--json"))
@@ -78,11 +78,13 @@ def test_reference_data_reads_the_same_through_both(api_as: SignIn, world: World
     def cli(*args: object) -> dict:
         return as_json(carepool(*args, "--json"))
 
-    assert cli("organisations", "list")["organisations"] == api.get("/organisations").json()
+    assert (
+        cli("organisations", "list")["organisations"] == api.get("/organisations").json()["items"]
+    )
     organisation = api.get("/organisations/QWO").json()
     organisation.pop("agreements")
     assert cli("organisations", "show", "QWO") == organisation
-    assert cli("areas", "list")["areas"] == api.get("/areas").json()
+    assert cli("areas", "list")["areas"] == api.get("/areas").json()["items"]
     assert (
         cli("population", "E08000035", "--year", "2024-25", "--min-age", "65")
         == api.get("/areas/E08000035/population", year="2024-25", min_age=65).json()

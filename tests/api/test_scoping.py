@@ -91,7 +91,7 @@ def test_lists_are_scoped(api_as: SignIn, world: World) -> None:
     def titles(user: object) -> set[str]:
         response = api_as(user).get("/agreements")
         assert response.status_code == 200
-        return {a["title"] for a in response.json()}
+        return {a["title"] for a in response.json()["items"]}
 
     leeds, kent = world.agreement.title, world.kent_agreement.title
     assert titles(world.outsider) == {kent}
@@ -130,7 +130,7 @@ def test_the_auditor_reads_everything_in_the_agreement_they_audit(
     pk = world.agreement.pk
     assert api.get(f"/agreements/{pk}").json()["title"] == world.agreement.title
     assert api.get(f"/agreements/{pk}/completeness").status_code == 200
-    history = api.get(f"/agreements/{pk}/history").json()
+    history = api.get(f"/agreements/{pk}/history").json()["items"]
     assert {e["object_type"] for e in history} >= {"agreement", "contribution"}
     assert len(api.get(f"/agreements/{pk}/contributions").json()["contributions"]) == 2
     assert api.get(f"/contributions/{world.nhs_min.pk}").status_code == 200

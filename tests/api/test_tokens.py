@@ -53,7 +53,7 @@ def test_a_token_sees_only_what_its_owner_may(token_as, world: World) -> None:
     outsider = token_as(world.outsider)
     assert outsider.get(f"/agreements/{world.agreement.pk}").status_code == 404
     assert outsider.patch(f"/agreements/{world.agreement.pk}", {"aims": "x"}).status_code == 404
-    listed = [a["id"] for a in outsider.get("/agreements").json()]
+    listed = [a["id"] for a in outsider.get("/agreements").json()["items"]]
     assert listed == [world.kent_agreement.pk]
     # and a viewer's token may read but not change
     viewer = token_as(world.viewer)

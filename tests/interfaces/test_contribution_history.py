@@ -31,7 +31,7 @@ def test_history_of_one_contribution_and_its_variations(world, client):
         selectors.contribution_history(world.outsider, world.ibcf.pk)
 
     client.force_login(world.viewer)
-    body = client.get(f"/api/v1/contributions/{world.ibcf.pk}/history").json()
+    body = client.get(f"/api/v1/contributions/{world.ibcf.pk}/history").json()["items"]
     assert [e["object_type"] for e in body] == ["contribution_variation", "contribution"]
     client.force_login(world.outsider)
     assert client.get(f"/api/v1/contributions/{world.ibcf.pk}/history").status_code == 404

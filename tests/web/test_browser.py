@@ -78,7 +78,8 @@ def test_finance_officer_adds_and_varies_a_contribution(
     page.get_by_role("button", name="Add contribution").click()
     page.locator(".nhsuk-error-summary").wait_for()
     assert page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    # The NHS.UK error summary takes the focus once the page's module script has run.
+    page.wait_for_function("document.activeElement.classList.contains('nhsuk-error-summary')")
     assert "Amount cannot be negative" in page.locator("#amount-error").inner_text()
     assert page.input_value("#amount") == "-45"
     accessible(page, axe_check, csp_violations)
@@ -228,3 +229,186 @@ def test_finance_officer_makes_uses_and_revokes_an_api_token(
     page.get_by_text("API token 'Monthly returns script' revoked").wait_for()
     accessible(page, axe_check, csp_violations)
     assert _api_status(live_server.url + "/api/v1/me", token) == 401
+
+
+# --- reflow and more journeys (each page at 1280 px and at 320 px) ----------------------------
+
+WIDE, NARROW = 1280, 320
+
+
+def fits_without_sideways_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def accessible_at_both_widths(
+    page: Any, axe_check: Any, csp_violations: Any, *, reflows: bool = True
+) -> None:
+    """axe at 1280 px and at 320 px (WCAG 1.4.10 reflow); at 320 px, where ``reflows``, the
+    page must not scroll sideways. Leaves the page at 1280 px."""
+    for width in (NARROW, WIDE):
+        page.set_viewport_size({"width": width, "height": 900})
+        accessible(page, axe_check, csp_violations)
+        if width == NARROW and reflows:
+            assert fits_without_sideways_scroll(page), page.url
+        if (folder := os.environ.get("CAREPOOL_SCREENSHOTS_DIR")) is not None:
+            name = re.sub(r"[^A-Za-z0-9]+", "_", page.url.split("//", 1)[1].split("/", 1)[1])
+            page.screenshot(path=f"{folder}/{name or 'home'}_{width}.png", full_page=True)
+
+
+def log_in(page: Any, live_server: Any, username: str) -> None:
+    page.set_viewport_size({"width": WIDE, "height": 900})
+    page.goto(live_server.url + "/login/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", level=1, name="Your agreements").wait_for()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_finance_officer_creates_an_agreement_choosing_partners_by_typing(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    log_in(page, live_server, "finance")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.goto(live_server.url + "/agreements/new/")
+    page.get_by_role("heading", level=1, name="Create an agreement").wait_for()
+    # Enhanced: no long list of tick-boxes, the multiple select is hidden behind the picker.
+    assert page.locator("#partners").is_hidden()
+    assert page.locator("#partners-chosen li").count() == 1  # own organisation, chosen already
+    accessible_at_both_widths(page, axe_check, csp_violations)
+
+    page.fill("#title", "Leeds community equipment pool")
+    page.locator("#area").fill("Leeds")
+    page.get_by_role("option", name="Leeds (E08000035)").click()
+    picker = page.get_by_label("Add a partner")
+    picker.fill("West York")
+    page.get_by_role("option", name="NHS West Yorkshire Integrated Care Board (QWO)").click()
+    picker.fill("Voluntary")
+    page.get_by_role("option", name=re.compile("Leeds Voluntary Sector")).click()
+    assert page.locator("#partners-chosen li").count() == 3
+    # Remove one again, then add it with the Add button instead.
+    page.get_by_role("button", name=re.compile("Remove Leeds Voluntary Sector")).click()
+    assert page.locator("#partners-chosen li").count() == 2
+    picker.fill("Leeds Voluntary Sector Partnership (LEEDS-VCS)")
+    picker.press("Escape")  # close the suggestions, which lie over the button
+    page.get_by_role("button", name="Add partner").click()
+    assert page.locator("#partners-chosen li").count() == 3
+    page.locator("#host").fill("Leeds City")
+    page.get_by_role("option", name="Leeds City Council (E08000035)").click()
+    page.get_by_label("Add an auditor").fill("External Audit")
+    page.get_by_role("option", name="External Audit One (AUDIT-ONE)").click()
+    page.select_option("#arrangement_type", index=1)
+    page.fill("#start_date", "2025-04-01")
+    page.fill("#end_date", "2027-03-31")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.get_by_role("button", name="Save agreement").click()
+
+    page.get_by_text("Agreement 'Leeds community equipment pool' created").wait_for()
+    partners = page.locator("#terms ~ dl").first.inner_text()
+    for name in ("Leeds City Council", "NHS West Yorkshire", "Leeds Voluntary Sector"):
+        assert name in partners
+    assert "External Audit One" in partners
+    accessible_at_both_widths(page, axe_check, csp_violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_money_pages_reflow_at_320_px_while_adding_and_varying_a_contribution(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    log_in(page, live_server, "finance")
+    page.goto(f"{live_server.url}/agreements/{world.agreement.pk}/")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.get_by_role("button", name="Add a contribution").click()
+    page.get_by_role("heading", level=1, name="Add a contribution").wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.select_option("#year", "2024-25")
+    page.select_option("#partner", "E08000035")
+    page.select_option("#funding_stream", "dfg")
+    page.check("#mandated")
+    page.fill("#amount", "250000.00")
+    page.select_option("#frequency", "quarterly")
+    page.get_by_role("button", name="Add contribution").click()
+    page.get_by_text("Contribution added").wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)  # the contribution page
+    page.get_by_role("button", name="Vary the amount").click()
+    page.fill("#effective_date", "2024-10-01")
+    page.fill("#new_amount", "300000.00")
+    page.fill("#reason", "More adaptations")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.get_by_role("button", name="Record variation").click()
+    page.get_by_text("Variation recorded").wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)
+
+    # On a phone the money stays on screen: each row is a block of labelled cells.
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    page.goto(f"{live_server.url}/agreements/{world.agreement.pk}/")
+    total = page.locator('[data-total="2024-25"]')
+    box = total.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= NARROW
+    assert total.inner_text().endswith("£95,300,000.01")
+    share = page.locator('[data-share="Leeds City Council"]')
+    assert share.inner_text() == "37.0%"  # 35,300,000.01 of 95,300,000.01
+    page.goto(f"{live_server.url}/organisations/{world.council.code}/")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.goto(f"{live_server.url}/agreements/{world.agreement.pk}/history/")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.goto(f"{live_server.url}/agreements/")
+    accessible_at_both_widths(page, axe_check, csp_violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_signatory_approves_the_agreement(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    log_in(page, live_server, "signatory")
+    page.get_by_role("link", name=world.agreement.title).click()
+    page.get_by_role("heading", level=1, name=world.agreement.title).wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.get_by_role("button", name="Approve for Leeds City Council").click()
+    page.locator(".nhsuk-notification-banner--success").get_by_text(
+        "Leeds City Council approved the agreement"
+    ).wait_for()
+    approvals = page.locator("#approvals ~ table").first.inner_text()
+    assert "Leeds City Council" in approvals
+    accessible_at_both_widths(page, axe_check, csp_violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_viewer_is_offered_no_create_or_delete_and_is_refused_the_create_form(
+    flushable_audit: None,
+    live_server: Any,
+    page: Any,
+    axe_check: Any,
+    csp_violations: Any,
+    world: World,
+) -> None:
+    log_in(page, live_server, "viewer")
+    for path in ("/", "/agreements/", f"/agreements/{world.agreement.pk}/", "/organisations/"):
+        page.goto(live_server.url + path)
+        for name in ("Create an agreement", "Add an organisation", "Add a contribution"):
+            assert page.get_by_role("button", name=name).count() == 0, (path, name)
+            assert page.get_by_role("link", name=name).count() == 0, (path, name)
+        assert page.get_by_text(re.compile(r"^Delete ")).count() == 0, path
+    response = page.goto(live_server.url + "/agreements/new/")
+    assert response is not None and response.status == 403
+    assert page.locator("#title").count() == 0  # no form
+    accessible_at_both_widths(page, axe_check, csp_violations)

@@ -170,7 +170,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # The NHS.UK frontend's compiled CSS, JS and assets come from npm (package.json); they are
 # never copied into the repository.
 NHSUK_DIST = PROJECT_DIR / "node_modules" / "nhsuk-frontend" / "dist"
-STATICFILES_DIRS = [("nhsuk", NHSUK_DIST)]
+# The accessible autocomplete (alphagov) that enhances the organisation pickers, also from npm.
+AUTOCOMPLETE_DIST = PROJECT_DIR / "node_modules" / "accessible-autocomplete" / "dist"
+STATICFILES_DIRS = [("nhsuk", NHSUK_DIST), ("accessible-autocomplete", AUTOCOMPLETE_DIST)]
 # The NHS.UK stylesheet refers to its icons at /assets/images/... from the site root.
 WHITENOISE_ROOT = NHSUK_DIST / "nhsuk" if (NHSUK_DIST / "nhsuk").is_dir() else None
 # Development serves static files straight from where they are; production serves the copies

@@ -33,6 +33,11 @@ urlpatterns = [
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<str:code>/", organisations.organisation_detail, name="organisation"),
     path(
+        "organisations/<str:code>/history/",
+        organisations.organisation_history,
+        name="organisation_history",
+    ),
+    path(
         "organisations/<str:code>/edit/", organisations.organisation_edit, name="organisation_edit"
     ),
     path(
@@ -58,6 +63,11 @@ urlpatterns = [
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_create, name="agreement_create"),
     path("agreements/<int:agreement_id>/", agreements.agreement_detail, name="agreement"),
+    path(
+        "agreements/<int:agreement_id>/history/",
+        agreements.agreement_history,
+        name="agreement_history",
+    ),
     path("agreements/<int:agreement_id>/edit/", agreements.agreement_edit, name="agreement_edit"),
     path(
         "agreements/<int:agreement_id>/delete/",

@@ -5,6 +5,7 @@ from ninja import Router, Status
 
 from carepool.agreements import records, selectors, services
 from carepool.api.context import actor_of, user_of
+from carepool.api.pagination import Records, paginated
 from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import (
     AgreementDetail,
@@ -27,9 +28,14 @@ router = Router(tags=["agreements"])
     response=responses({200: list[AgreementSummary]}, (401,)),
     summary="List agreements",
 )
-def list_agreements(request: HttpRequest) -> list[dict]:
-    """The agreements you may see: your organisation's, those you audit, or all for assurers."""
-    return [records.agreement_summary(a) for a in selectors.visible_agreements(user_of(request))]
+@paginated
+def list_agreements(request: HttpRequest) -> Records[dict]:
+    """The agreements you may see: your organisation's, those you audit, or all for assurers.
+    A page at a time (``page``, ``page_size``)."""
+    return Records(
+        selectors.visible_agreements(user_of(request)).order_by("area__name", "title", "pk"),
+        records.agreement_summary,
+    )
 
 
 @router.get(
@@ -107,10 +113,11 @@ def agreement_completeness(request: HttpRequest, agreement_id: int) -> dict:
     response=responses({200: list[AuditEventOut]}, (401, 404, 422)),
     summary="Agreement history",
 )
-def agreement_history(request: HttpRequest, agreement_id: int) -> list[dict]:
+@paginated
+def agreement_history(request: HttpRequest, agreement_id: int) -> Records[dict]:
     """Every recorded change to the agreement and everything in it, newest first: who, when,
-    through which interface, and what changed."""
-    return [audit_event(e) for e in selectors.history(user_of(request), agreement_id)]
+    through which interface, and what changed. A page at a time (``page``, ``page_size``)."""
+    return Records(selectors.history(user_of(request), agreement_id), audit_event)
 
 
 @router.post(

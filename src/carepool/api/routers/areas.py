@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
+from carepool.api.pagination import Records, paginated
 from carepool.api.responses import responses
 from carepool.api.schemas import AreaOut, PopulationOut
 from carepool.core import parse
@@ -12,9 +13,11 @@ router = Router(tags=["areas"])
 
 
 @router.get("/areas", response=responses({200: list[AreaOut]}, (401, 422)), summary="List areas")
-def list_areas(request: HttpRequest, q: str = "") -> list[dict]:
-    """Every area, by name. ``q`` searches names and matches codes."""
-    return [records.area(a) for a in selectors.areas(q)]
+@paginated
+def list_areas(request: HttpRequest, q: str = "") -> Records[dict]:
+    """Every area, by name. ``q`` searches names and matches codes. A page at a time (``page``,
+    ``page_size``)."""
+    return Records(selectors.areas(q), records.area)
 
 
 @router.get("/areas/{code}", response=responses({200: AreaOut}, (401, 404)), summary="Get an area")

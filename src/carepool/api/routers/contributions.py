@@ -5,6 +5,7 @@ from ninja import Router, Status
 
 from carepool.agreements import records, selectors, services
 from carepool.api.context import actor_of, user_of
+from carepool.api.pagination import Records, paginated
 from carepool.api.responses import WRITE, responses
 from carepool.api.schemas import (
     AuditEventOut,
@@ -82,11 +83,11 @@ def get_contribution(request: HttpRequest, response: HttpResponse, contribution_
     response=responses({200: list[AuditEventOut]}, (401, 404, 422)),
     summary="Contribution history",
 )
-def contribution_history(request: HttpRequest, contribution_id: int) -> list[dict]:
-    """Every recorded change to the contribution and its variations, newest first."""
-    return [
-        audit_event(e) for e in selectors.contribution_history(user_of(request), contribution_id)
-    ]
+@paginated
+def contribution_history(request: HttpRequest, contribution_id: int) -> Records[dict]:
+    """Every recorded change to the contribution and its variations, newest first. A page at
+    a time (``page``, ``page_size``)."""
+    return Records(selectors.contribution_history(user_of(request), contribution_id), audit_event)
 
 
 @router.patch(

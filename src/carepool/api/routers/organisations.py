@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 from carepool.agreements.records import agreement_summary
 from carepool.agreements.selectors import visible_agreements_with_partner
 from carepool.api.context import actor_of, user_of
+from carepool.api.pagination import Records, paginated
 from carepool.api.responses import CREATE, WRITE, responses
 from carepool.api.schemas import AuditEventOut, OrganisationDetail, OrganisationIn, OrganisationOut
 from carepool.api.versions import if_match, tag
@@ -21,13 +22,15 @@ router = Router(tags=["organisations"])
     response=responses({200: list[OrganisationOut]}, (401, 422)),
     summary="List organisations",
 )
+@paginated
 def list_organisations(
     request: HttpRequest,
     q: str = "",
     org_type: str = Query("", alias="type", description="An organisation type, like council"),
-) -> list[dict]:
-    """Every organisation, by name. ``q`` searches names and matches codes; ``type`` filters."""
-    return [records.organisation(o) for o in selectors.organisations(q, org_type)]
+) -> Records[dict]:
+    """Every organisation, by name. ``q`` searches names and matches codes; ``type`` filters.
+    A page at a time (``page``, ``page_size``)."""
+    return Records(selectors.organisations(q, org_type), records.organisation)
 
 
 @router.get(
@@ -89,7 +92,9 @@ def delete_organisation(request: HttpRequest, code: str) -> Status:
     response=responses({200: list[AuditEventOut]}, (401, 404)),
     summary="Organisation history",
 )
-def organisation_history(request: HttpRequest, code: str) -> list[dict]:
-    """Every recorded change to the organisation, newest first."""
+@paginated
+def organisation_history(request: HttpRequest, code: str) -> Records[dict]:
+    """Every recorded change to the organisation, newest first. A page at a time (``page``,
+    ``page_size``)."""
     org = selectors.get_organisation(code)
-    return [audit_event(e) for e in history_for_object("organisation", org.code)]
+    return Records(history_for_object("organisation", org.code), audit_event)

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 from carepool.agreements import selectors as agreement_selectors
 from carepool.agreements.models import Agreement
 from carepool.agreements.services import agreement_snapshot
+from carepool.agreements.summaries import (
+    AgreementSummary,
+    Status,
+    filter_summaries,
+    pooled_by_year,
+    years_of,
+)
 from carepool.core.agreements import CompletenessReport
+from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import (
     PartnerShare,
     RiskShareProvision,
@@ -197,3 +205,70 @@ def approvals_view(agreement: Agreement) -> ApprovalsView:
         ],
         [o.name for o in agreement_selectors.partner_organisations(agreement) if o.pk not in done],
     )
+
+
+STATUS_LIST_TAGS = {
+    Status.APPROVED: "nhsuk-tag--green",
+    Status.AWAITING: "nhsuk-tag--blue",
+    Status.INCOMPLETE: "nhsuk-tag--yellow",
+}
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    agreement: Agreement
+    year: str  # the year whose money is shown ("" when none has any)
+    pooled: str
+    status: dict[str, str]
+    approvals: str
+
+
+def agreement_rows(
+    found: Sequence[AgreementSummary], year: FinancialYear | None = None
+) -> list[AgreementRow]:
+    rows = []
+    for s in found:
+        shown, amount = s.pooled_in(year)
+        rows.append(
+            AgreementRow(
+                s.agreement,
+                shown.label if shown else "",
+                str(amount),
+                {"text": s.status.label, "classes": STATUS_LIST_TAGS[s.status]},
+                f"{s.approvals} of {s.partners}",
+            )
+        )
+    return rows
+
+
+def _year(text: str) -> FinancialYear | None:
+    try:
+        return FinancialYear.parse(text) if text else None
+    except ValueError:
+        return None
+
+
+def agreement_list_view(
+    every: Sequence[AgreementSummary], query: Mapping[str, str]
+) -> dict[str, Any]:
+    """The agreements list: search and filters, each agreement's money and status."""
+    filters = {k: (query.get(k) or "").strip() for k in ("q", "area", "year", "status")}
+    found = filter_summaries(every, filters)
+    year = _year(filters["year"])
+    areas = sorted(
+        {(s.agreement.area.code, s.agreement.area.name) for s in every}, key=lambda a: a[1]
+    )
+    return {
+        "rows": agreement_rows(found, year),
+        "total": len(every),
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "area_items": [{"value": "", "text": "Any area"}]
+        + [{"value": code, "text": name} for code, name in areas],
+        "year_items": [{"value": "", "text": "Any year"}]
+        + [{"value": y.label, "text": y.label} for y in years_of(every)],
+        "status_items": [{"value": "", "text": "Any status"}]
+        + [{"value": s.value, "text": s.label} for s in Status],
+        "year": year.label if year else "",
+        "pooled_by_year": pooled_by_year(found),
+    }

@@ -16,6 +16,7 @@ from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money, total
 from carepool.core.periods import FinancialYear
 from carepool.core.rules import Programme, YearRules, load_rules
+from carepool.core.shares import shares
 from carepool.web.presenters.common import when
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class YearContributions:
     additional: Money
     overall: Money
     rules_note: str
+    # (partner, total, share of the year's pool as "40.0%", or "None" when nothing is pooled)
+    by_partner_shares: list[tuple[str, Money, str]]
 
 
 def contributions_view(agreement: Agreement) -> list[YearContributions]:
@@ -86,6 +89,14 @@ def contributions_view(agreement: Agreement) -> list[YearContributions]:
             for model, core in summary.contributions
         ]
         t = summary.totals
+        percentages = shares(t.by_partner)
+        by_partner_shares = sorted(
+            (
+                (names.get(c, c), m, "None" if percentages[c] is None else f"{percentages[c]}%")
+                for c, m in t.by_partner.items()
+            ),
+            key=lambda x: x[0],
+        )
         years.append(
             YearContributions(
                 year,
@@ -98,6 +109,7 @@ def contributions_view(agreement: Agreement) -> list[YearContributions]:
                 t.additional,
                 t.overall,
                 summary.rules_note,
+                by_partner_shares,
             )
         )
     return years

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carepool.accounts.models import Role
-from carepool.agreements import selectors, services
+from carepool.accounts.permissions import NotFound
+from carepool.agreements import selectors, services, summaries
 from carepool.agreements.warnings import area_warnings
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.history import label
@@ -88,13 +89,14 @@ def _input(request: HttpRequest) -> dict[str, Any]:
 
 @page
 def agreement_list(request: HttpRequest) -> HttpResponse:
+    every = summaries.summarise_agreements(
+        selectors.visible_agreements(request.user).order_by("area__name", "title")  # type: ignore[arg-type]
+    )
     return render(
         request,
         "web/agreements/list.jinja",
         {
-            "agreements": selectors.visible_agreements(request.user).order_by(
-                "area__name", "title"
-            ),  # type: ignore[arg-type]
+            **agreements_presenters.agreement_list_view(every, request.GET),
             "arrangement_label": common_presenters.arrangement_label,
             "long_date": common_presenters.long_date,
             "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
@@ -108,6 +110,9 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     partnerships = selectors.partnerships_of(agreement)
     partners = [p.organisation for p in partnerships]
     names = {o.code: o.name for o in partners}
+    history, history_more = history_presenters.latest_view(
+        selectors.history(request.user, agreement.pk)  # type: ignore[arg-type]
+    )
     return render(
         request,
         "web/agreements/detail.jinja",
@@ -126,10 +131,51 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             ),
             "years": contributions_presenters.contributions_view(agreement),
             "approvals": agreements_presenters.approvals_view(agreement),
-            "history": history_presenters.history_view(
-                selectors.history(request.user, agreement.pk)
-            ),  # type: ignore[arg-type]
+            "history": history,
+            "history_more": history_more,
             "actions": agreements_presenters.actions_for(request.user, agreement),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def agreement_history(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """The agreement's whole audit trail, newest first, a page at a time. It stays readable
+    after deletion by those who could read the agreement (the selector decides)."""
+    events = selectors.history(request.user, agreement_id)  # type: ignore[arg-type]
+    try:
+        agreement = selectors.get_agreement(request.user, agreement_id)  # type: ignore[arg-type]
+    except NotFound:
+        agreement = None
+    return render(
+        request,
+        "web/history.jinja",
+        {
+            "title": f"Audit history: {agreement.title}"
+            if agreement
+            else f"Audit history of deleted agreement {agreement_id}",
+            "caption": agreement.title if agreement else "",
+            "back": (reverse("web:agreement", args=[agreement_id]), agreement.title)
+            if agreement
+            else None,
+            "breadcrumbs": [
+                {"text": "Agreements", "href": reverse("web:agreements")},
+                *(
+                    [
+                        {
+                            "text": agreement.title,
+                            "href": reverse("web:agreement", args=[agreement_id]),
+                        }
+                    ]
+                    if agreement
+                    else []
+                ),
+            ],
+            "history": history_presenters.page_view(
+                events,
+                request.GET.get("page"),
+                reverse("web:agreement_history", args=[agreement_id]),
+            ),
         },
     )
 

@@ -115,6 +115,9 @@ def _contribution_context(contribution: Contribution) -> dict[str, Any]:
 @page
 def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = selectors.get_contribution(request.user, contribution_id)  # type: ignore[arg-type]
+    history, history_more = history_presenters.latest_view(
+        selectors.contribution_history(request.user, contribution.pk)  # type: ignore[arg-type]
+    )
     return render(
         request,
         "web/contributions/detail.jinja",
@@ -122,9 +125,8 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
             **_contribution_context(contribution),
             "variations": contributions_presenters.variations_view(contribution),
             "schedule": contributions_presenters.schedule_view(contribution),
-            "history": history_presenters.history_view(
-                selectors.contribution_history(request.user, contribution.pk)  # type: ignore[arg-type]
-            ),
+            "history": history,
+            "history_more": history_more,
             "long_date": common_presenters.long_date,
             "actions": agreements_presenters.actions_for(request.user, contribution.agreement),  # type: ignore[arg-type]
         },

@@ -7,18 +7,23 @@ from django.shortcuts import render
 
 from carepool.accounts.models import Role
 from carepool.agreements.selectors import invitations_for, visible_agreements
+from carepool.agreements.summaries import pooled_by_year, summarise_agreements
 from carepool.web.pages import page
+from carepool.web.presenters import agreements as agreements_presenters
 from carepool.web.presenters import common as common_presenters
 
 
 @page
 def home(request: HttpRequest) -> HttpResponse:
-    agreements = visible_agreements(request.user).order_by("area__name", "title")  # type: ignore[arg-type]
+    every = summarise_agreements(
+        visible_agreements(request.user).order_by("area__name", "title")  # type: ignore[arg-type]
+    )
     return render(
         request,
         "web/home.jinja",
         {
-            "agreements": agreements,
+            "agreements": agreements_presenters.agreement_rows(every),
+            "pooled_by_year": pooled_by_year(every),
             "invitations": list(invitations_for(request.user)),  # type: ignore[arg-type]
             "may_answer": request.user.has_role(Role.SIGNATORY),  # type: ignore[union-attr]
             "when": common_presenters.when,

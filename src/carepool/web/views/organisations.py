@@ -67,6 +67,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @page
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     organisation = selectors.get_organisation(code)
+    history, history_more = history_presenters.latest_view(
+        history_for_object("organisation", organisation.code)
+    )
     return render(
         request,
         "web/organisations/detail.jinja",
@@ -75,13 +78,37 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agreements": organisations_presenters.agreements_of_organisation(
                 request.user, organisation
             ),  # type: ignore[arg-type]
-            "history": history_presenters.history_view(
-                history_for_object("organisation", organisation.code)
-            ),
+            "history": history,
+            "history_more": history_more,
             "type_label": common_presenters.organisation_type_label(organisation.org_type),
             "code_system_label": common_presenters.code_system_label(organisation.code_system),
             "arrangement_label": common_presenters.arrangement_label,
             "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@page
+def organisation_history(request: HttpRequest, code: str) -> HttpResponse:
+    """The organisation's whole audit trail, newest first, a page at a time."""
+    organisation = selectors.get_organisation(code)
+    here = reverse("web:organisation", args=[organisation.code])
+    return render(
+        request,
+        "web/history.jinja",
+        {
+            "title": f"Audit history: {organisation.name}",
+            "caption": organisation.name,
+            "back": (here, organisation.name),
+            "breadcrumbs": [
+                {"text": "Organisations", "href": reverse("web:organisations")},
+                {"text": organisation.name, "href": here},
+            ],
+            "history": history_presenters.page_view(
+                history_for_object("organisation", organisation.code),
+                request.GET.get("page"),
+                reverse("web:organisation_history", args=[organisation.code]),
+            ),
         },
     )
 
