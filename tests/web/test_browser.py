@@ -283,6 +283,18 @@ def test_finance_officer_creates_an_agreement_choosing_partners_by_typing(
     assert page.locator("#partners-chosen li").count() == 1  # own organisation, chosen already
     accessible_at_both_widths(page, axe_check, csp_violations)
 
+    # Saved with one partner (the dates given, so the partner rules are checked): the error
+    # summary's link leads to the type-ahead, not to the hidden select behind it.
+    page.fill("#start_date", "2025-04-01")
+    page.fill("#end_date", "2027-03-31")
+    page.get_by_role("button", name="Save agreement").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    link = page.locator('.nhsuk-error-summary a[href="#partners-add"]').first
+    link.wait_for()
+    assert page.locator('.nhsuk-error-summary a[href="#partners"]').count() == 0
+    link.click()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'partners-add'")
+
     page.fill("#title", "Leeds community equipment pool")
     page.locator("#area").fill("Leeds")
     page.get_by_role("option", name="Leeds (E08000035)").click()

@@ -152,6 +152,10 @@ function enhanceMultiple(group, autocomplete) {
   select.classList.add("app-picker__fallback")
   group.querySelector(`label[for="${select.id}"]`)?.classList.add("app-picker__fallback")
   for (const note of group.querySelectorAll(".app-no-js-only")) note.hidden = true
+  // The error summary links to the field: now that the select is hidden, to the type-ahead.
+  for (const link of document.querySelectorAll(`.nhsuk-error-summary a[href="#${select.id}"]`)) {
+    link.setAttribute("href", `#${pickerId}`)
+  }
   render()
   mount()
 }
