@@ -205,12 +205,15 @@ def to_core_contribution(c: Contribution) -> CoreContribution:
     )
 
 
-def to_terms(agreement: Agreement) -> AgreementTerms:
-    partner_codes = tuple(
-        agreement.partnerships.order_by("organisation__name").values_list(
-            "organisation__code", flat=True
+def to_terms(agreement: Agreement, partner_codes: tuple[str, ...] | None = None) -> AgreementTerms:
+    """The agreement's pure terms. ``partner_codes``: already read (lists of agreements read
+    them for all at once); otherwise read here."""
+    if partner_codes is None:
+        partner_codes = tuple(
+            agreement.partnerships.order_by("organisation__name").values_list(
+                "organisation__code", flat=True
+            )
         )
-    )
     stored = read_risk_share(agreement)
     return AgreementTerms(
         title=agreement.title,

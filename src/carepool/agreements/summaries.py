@@ -21,16 +21,12 @@ from carepool.agreements.models import (
     Contribution,
     ContributionVariation,
 )
+from carepool.agreements.selectors import to_terms
 from carepool.core.agreements import (
-    AgreementTerms,
-    ArrangementType,
-    ReportingFrequency,
     completeness,
 )
-from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money, total
 from carepool.core.periods import FinancialYear
-from carepool.core.risk_share import parse_provisions
 
 
 class Status(StrEnum):
@@ -61,40 +57,6 @@ class AgreementSummary:
         if year is None:
             year = max(self.pooled, default=None)
         return year, self.pooled.get(year, Money.zero()) if year else Money.zero()
-
-
-def _terms(agreement: Agreement, partner_codes: tuple[str, ...]) -> AgreementTerms:
-    """As ``selectors.to_terms``, with the partner codes already read for every agreement."""
-    try:
-        provisions = parse_provisions(agreement.risk_share)
-    except ValidationFailed:  # stored under an older rule set: judged as stating none
-        provisions = ()
-    return AgreementTerms(
-        title=agreement.title,
-        area_code=agreement.area.code,
-        arrangement_type=ArrangementType(agreement.arrangement_type),
-        partner_codes=partner_codes,
-        host_code=agreement.host.code,
-        start_date=agreement.start_date,
-        end_date=agreement.end_date,
-        break_clause_date=agreement.break_clause_date,
-        governing_board=agreement.governing_board,
-        aims=agreement.aims,
-        outcomes=tuple(agreement.outcomes),
-        functions_covered=agreement.functions_covered,
-        services_in_scope=agreement.services_in_scope,
-        staff_goods_accommodation=agreement.staff_goods_accommodation,
-        charges_to_people=agreement.charges_to_people,
-        reporting_frequency=ReportingFrequency(agreement.reporting_frequency)
-        if agreement.reporting_frequency
-        else None,
-        risk_share=tuple(provisions),
-        overspend_protocol=agreement.overspend_protocol,
-        exit_terms=agreement.exit_terms,
-        audit_arrangements=agreement.audit_arrangements,
-        variation_procedure=agreement.variation_procedure,
-        review_arrangements=agreement.review_arrangements,
-    )
 
 
 def summarise_agreements(agreements: QuerySet[Agreement]) -> list[AgreementSummary]:
@@ -147,7 +109,7 @@ def summarise_agreements(agreements: QuerySet[Agreement]) -> list[AgreementSumma
     summaries = []
     for agreement in rows:
         codes = tuple(partner_codes.get(agreement.pk, ()))
-        terms = _terms(agreement, codes)
+        terms = to_terms(agreement, codes)
         missing = len(completeness(terms, contributed.get(agreement.pk, {})).missing)
         approved = approvals.get(agreement.pk, 0)
         if missing:

@@ -41,12 +41,6 @@ def year_rules(year: FinancialYear, programme: str = Programme.BCF) -> YearRules
         return None
 
 
-def rules_note(year: FinancialYear, programme: str) -> str:
-    """Said beside money that relies on rules not yet published for its year."""
-    rules = year_rules(year, programme)
-    return rules.provisional_note if rules else ""
-
-
 @dataclass(frozen=True)
 class ContributionRow:
     contribution: Contribution

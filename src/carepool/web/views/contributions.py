@@ -102,7 +102,7 @@ def _contribution_context(contribution: Contribution) -> dict[str, Any]:
     return {
         "contribution": contribution,
         "agreement": contribution.agreement,
-        "rules_note": contributions_presenters.rules_note(year, contribution.agreement.programme),
+        "rules_note": selectors.rules_note_for(contribution.agreement, year),
         "stream": contributions_presenters.stream_names(year, contribution.agreement.programme).get(
             contribution.stream_code, contribution.stream_code
         ),
