@@ -18,6 +18,11 @@ def iso(moment: date | datetime | None) -> str | None:
 
     The API's renderer is Django's JSON encoder, so the same text comes out of every interface.
     """
+    if isinstance(moment, datetime):
+        # The encoder writes milliseconds; a moment with fewer than 1,000 microseconds would
+        # be written ".000", which the API, reading its own text back into a datetime, writes
+        # without a fraction. Cut to milliseconds first so both write the same text.
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     return None if moment is None else str(_ENCODER.default(moment))
 
 
