@@ -14,11 +14,13 @@ from carepool.api.routers import (
     funding_streams,
     me,
     organisations,
+    plans,
 )
 
 DESCRIPTION = """\
 Pooled health and social care budgets (Better Care Fund, Section 75 pools): organisations,
-areas and populations, partnership agreements, contributions, variations and approvals.
+areas and populations, partnership agreements, contributions, variations and approvals, yearly plans and their
+sign-off.
 
 **Sign in** from scripts with a personal API token, `Authorization: Bearer cp_...`: make one
 on the *API tokens* page of the web app (or `carepool tokens create`); it acts as you, with
@@ -62,5 +64,5 @@ api = CarepoolAPI(
     urls_namespace="api",
 )
 errors.install(api)
-for module in (me, organisations, areas, funding_streams, agreements, contributions):
+for module in (me, organisations, areas, funding_streams, agreements, contributions, plans):
     api.add_router("", module.router)

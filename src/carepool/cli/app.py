@@ -13,6 +13,7 @@ from carepool.cli.commands import (
     imports,
     invitations,
     organisation_changes,
+    plans,
     reference,
     rules,
     setup,
@@ -48,4 +49,6 @@ app.add_typer(contributions.app, name="contributions")
 app.add_typer(invitations.app, name="invitations")
 app.add_typer(rules.app, name="rules")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(plans.app, name="plans")
+app.add_typer(plans.allocations_app, name="allocations")
 app.add_typer(audit.app, name="audit")

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "carepool.audit",
     "carepool.organisations",
     "carepool.agreements",
+    "carepool.signoff",
+    "carepool.plans",
     "carepool.web",
 ]
 
