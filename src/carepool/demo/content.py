@@ -101,6 +101,22 @@ USERS: tuple[DemoUser, ...] = (
         "The Leeds agreement: reads it; has approved it for the ICB",
     ),
     DemoUser(
+        "forum-signatory",
+        "Priya",
+        "Shah",
+        FORUM_CENTRAL,
+        (Role.SIGNATORY,),
+        "The Leeds agreement and plans: approves the plans for Forum Central",
+    ),
+    DemoUser(
+        "board",
+        "Ruth",
+        "Nkemelu",
+        LEEDS_COUNCIL,
+        (Role.BOARD_OFFICER,),
+        "The Leeds agreement and plans: records the Health and Wellbeing Board's approval",
+    ),
+    DemoUser(
         "viewer",
         "Tom",
         "Bradley",
@@ -122,7 +138,7 @@ USERS: tuple[DemoUser, ...] = (
         "Whitfield",
         NHS_ENGLAND,
         (Role.NATIONAL_ASSURER,),
-        "Every agreement in every area (Leeds and Kent); changes nothing",
+        "Every agreement and plan in every area; records the national assurance outcome",
     ),
     DemoUser(
         "outsider",
@@ -359,3 +375,10 @@ KENT_CONTRIBUTIONS: tuple[DemoContribution, ...] = (
 )
 
 LEEDS_APPROVER = "icb-signatory"
+
+# Who works the demo plans (demo/plans.py): the finance officer submits, each partner's
+# signatory approves, then the board officer and the national assurer.
+PLAN_EDITOR = "finance"
+PLAN_SIGNATORIES = ("signatory", "icb-signatory", "forum-signatory")
+BOARD_OFFICER = "board"
+ASSURER = "assurer"

@@ -23,6 +23,7 @@ from carepool.agreements.models import Agreement
 from carepool.audit.models import Action, Interface
 from carepool.audit.services import Actor, Change, record_many
 from carepool.demo import content
+from carepool.demo.plans import ensure_plans
 from carepool.io import ImportResult, Progress, load_reference_data
 from carepool.organisations import services as organisation_services
 from carepool.organisations.models import Area, Organisation
@@ -78,6 +79,7 @@ class DemoSummary:
     contributions_created: int = 0
     variations_created: int = 0
     approvals_created: int = 0
+    plans_created: list[str] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -87,6 +89,7 @@ class DemoSummary:
             or self.organisations_created
             or self.users_created
             or self.agreements_created
+            or self.plans_created
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +102,7 @@ class DemoSummary:
             "contributions_created": self.contributions_created,
             "variations_created": self.variations_created,
             "approvals_created": self.approvals_created,
+            "plans_created": self.plans_created,
             "logins": [login.to_dict() for login in self.logins],
         }
 
@@ -136,6 +140,7 @@ def load_demo(
         summary.users_created = _ensure_users()
         _ensure_agreement(summary, content.LEEDS_AGREEMENT, content.LEEDS_CONTRIBUTIONS, leeds=True)
         _ensure_agreement(summary, content.KENT_AGREEMENT, content.KENT_CONTRIBUTIONS, leeds=False)
+        summary.plans_created = ensure_plans(summary.agreements[content.LEEDS_AGREEMENT["title"]])
     summary.logins = logins()
     return summary
 
