@@ -56,7 +56,7 @@ def balanced_schemes() -> list[dict[str, Any]]:
 class PlanWorld:
     """The World, with a Forum-style third partner's signatory and a board officer."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World) -> None:  # noqa: F811
         self.world = world
         self.vcs_signatory = user("vcs_signatory", world.vcs, Role.SIGNATORY)
         self.board = user("board", world.council, Role.BOARD_OFFICER)
@@ -84,5 +84,5 @@ class PlanWorld:
 
 
 @pytest.fixture
-def plans(world: World) -> PlanWorld:
+def plans(world: World) -> PlanWorld:  # noqa: F811
     return PlanWorld(world)
