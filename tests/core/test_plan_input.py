@@ -243,6 +243,12 @@ BAD_SCHEMES: list[tuple[str, dict[str, Any], str, str]] = [
         "'lots' is not an amount of money",
     ),
     (
+        "an amount as a float",
+        {"funding": [{"stream": "ibcf", "amount": 1500.5}]},
+        "funding[1].amount",
+        "1500.5 is a floating-point number, which is not exact",
+    ),
+    (
         "a fraction of a penny",
         {"funding": [{"stream": "ibcf", "amount": "10.005"}]},
         "funding[1].amount",
@@ -525,3 +531,12 @@ def test_round_trip_dict_scheme_dict(raw):
     again = read(plain)
     assert again == first
     assert scheme_to_dict(again) == plain
+
+
+def test_a_whole_number_amount_is_pounds_and_pence_are_whole():
+    s = read(
+        scheme(
+            funding=[{"stream": "ibcf", "amount": 1500}, {"stream": "dfg", "amount_pence": "250"}]
+        )
+    )
+    assert s.funding == (Funding("ibcf", Money(150_000)), Funding("dfg", Money(250)))

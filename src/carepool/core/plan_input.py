@@ -10,7 +10,8 @@ partners, and refuses with a plain-English message naming the field, such as
 ``parse_content`` read back (a round trip). In that form:
 
 - money is whole pence, as ``amount_pence`` (an integer). On input ``amount`` in pounds
-  (``"1250000.00"``) is read too, through ``carepool.core.parse.money``;
+  (``"1250000.00"``, or a whole number of pounds) is read too, through
+  ``carepool.core.parse.money``; a float is refused there as well (it is not exact);
 - percentages, quantities and metric changes are text, like ``"33.5"``, written without
   exponent or trailing zeros (``Decimal("50.0")`` is ``"50"``), so equal values have one form.
   On input they may be text or an integer, never a float: a float is not exact;
@@ -144,7 +145,14 @@ def _amount(raw: Mapping[str, Any], field: str) -> Money:
         amount = Money(pence)
     else:
         name = f"{field}.amount"
-        amount = parse.money(raw.get("amount"), name, allow_negative=True)
+        given = raw.get("amount")
+        if isinstance(given, float):
+            raise ValidationFailed.single(
+                name,
+                f'must be written exactly, as text like "1250000.00" (or as whole pence in '
+                f"amount_pence); {given!r} is a floating-point number, which is not exact",
+            )
+        amount = parse.money(given, name, allow_negative=True)
     if amount.is_negative:
         raise ValidationFailed.single(name, "cannot be negative")
     if not amount:
