@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
+from carepool.core.plan_hash import content_hash
 from carepool.core.plan_input import (
     content_to_dict,
     decimal_text,
@@ -19,7 +20,14 @@ from carepool.core.plan_input import (
     parse_scheme,
     scheme_to_dict,
 )
-from carepool.core.plans import CommissionerShare, Funding, MetricEffect, PlannedOutput, Scheme
+from carepool.core.plans import (
+    CommissionerShare,
+    Funding,
+    MetricEffect,
+    PlanContent,
+    PlannedOutput,
+    Scheme,
+)
 from tests.core.plan_examples import PARTNERS, PLAN_RULES, YEAR_RULES, plan, scheme
 
 
@@ -540,3 +548,25 @@ def test_a_whole_number_amount_is_pounds_and_pence_are_whole():
         )
     )
     assert s.funding == (Funding("ibcf", Money(150_000)), Funding("dfg", Money(250)))
+
+
+@given(raw_schemes, raw_schemes)
+def test_two_schemes_hash_the_same_exactly_when_they_are_equal(raw_a, raw_b):
+    a, b = read(raw_a), read(raw_b)
+    same_hash = content_hash(PlanContent((a,))) == content_hash(PlanContent((b,)))
+    assert same_hash == (a == b)
+    assert content_hash(PlanContent((a,))) == content_hash(PlanContent((read(scheme_to_dict(a)),)))
+
+
+def test_a_nul_in_a_declaration_is_refused_naming_it():
+    with pytest.raises(ValidationFailed) as caught:
+        parse_plan(
+            [],
+            [{"id": "nc2", "answer": "yes", "comment": "ok\x00"}],
+            YEAR_RULES,
+            PARTNERS,
+            plan_rules=PLAN_RULES,
+        )
+    assert caught.value.as_dict() == {
+        "declarations[1].comment": ["contains a character that is not allowed (NUL)"]
+    }

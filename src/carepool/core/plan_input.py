@@ -611,7 +611,6 @@ def _declarations(
         entry = _attempt(errors, _mapping, item, field, "an object with id and answer")
         if entry is None:
             continue
-        parse.check_storable(entry)
         ident = _attempt(
             errors,
             parse.text,
