@@ -544,3 +544,21 @@ def test_the_checklist_as_plain_data():
         "value": "£11,000.00",
     }
     assert first["trace"]["result"] == "total difference £0.00"
+
+
+def test_the_checklist_groups_its_items_by_section_and_counts_verdicts():
+    result = checked(approvals=Approvals(), allocations={})
+    assert [(name, len(items)) for name, items in result.by_section()] == [
+        (SECTION_FIELDS, 2),
+        (SECTION_INCOME, 1),
+        (SECTION_MINIMUMS, 3),
+        (SECTION_CONDITIONS, 4),
+    ]
+    assert result.counts() == {
+        Verdict.PASS: 4,
+        Verdict.FAIL: 0,
+        Verdict.DECLARED: 2,
+        Verdict.PENDING: 1,
+        Verdict.NOT_CHECKED: 3,
+    }
+    assert result.to_dict()["counts"]["not_checked"] == 3

@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepool.core.money import Money
-from carepool.core.plan_diff import FieldChange, FundingChange, diff
+from carepool.core.plan_diff import FieldChange, FundingChange, Names, diff
 from carepool.core.plan_hash import content_hash
 from carepool.core.plans import CommissionerShare, Funding, MetricEffect, PlanContent
-from tests.core.plan_examples import PASSING_SCHEMES, plan, scheme
+from tests.core.plan_examples import PARTNERS, PASSING_SCHEMES, PLAN_RULES, plan, scheme
 
 OLD = plan()
 
@@ -110,3 +110,30 @@ def test_a_diff_is_empty_exactly_when_the_hash_is_the_same(old, new, order):
     assert result.empty == (content_hash(a) == content_hash(b))
     assert result.difference == Money(sum(new) - sum(old))
     assert sum((c.difference for c in result.changed), Money.zero()) == result.difference
+
+
+def test_with_names_a_diff_shows_what_people_read_not_codes():
+    s02 = OLD.schemes[1]
+    changed = replace(
+        s02,
+        scheme_type="home_care",
+        sub_type="night",
+        area_of_spend="mental_health",
+        provider_type="private",
+        commissioners=(CommissionerShare("QWO", Decimal(100)),),
+    )
+    names = Names.of(PLAN_RULES, PARTNERS)
+    (change,) = diff(
+        OLD, replace(OLD, schemes=(OLD.schemes[0], changed, OLD.schemes[2])), names
+    ).changed
+    assert [(f.label, f.old, f.new) for f in change.fields] == [
+        ("Scheme type", "Community based schemes", "Home care or domiciliary care"),
+        ("Sub-type", "Rehabilitation at home", "Night sitting"),
+        ("Area of spend", "Community health", "Mental health"),
+        (
+            "Commissioners",
+            "West Yorkshire ICB 60%, Leeds City Council 40%",
+            "West Yorkshire ICB 100%",
+        ),
+        ("Provider type", "NHS community provider", "Private sector"),
+    ]

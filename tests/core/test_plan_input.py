@@ -570,3 +570,15 @@ def test_a_nul_in_a_declaration_is_refused_naming_it():
     assert caught.value.as_dict() == {
         "declarations[1].comment": ["contains a character that is not allowed (NUL)"]
     }
+
+
+def test_a_percentage_may_carry_its_sign():
+    s = read(
+        scheme(
+            commissioners=[
+                {"organisation": "QWO", "percent": "60%"},
+                {"organisation": "E08000035", "percent": " 40 % "},
+            ]
+        )
+    )
+    assert [c.percent for c in s.commissioners] == [Decimal(60), Decimal(40)]

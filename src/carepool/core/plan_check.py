@@ -126,6 +126,15 @@ class Checklist:
     def section(self, name: str) -> tuple[CheckItem, ...]:
         return tuple(i for i in self.items if i.section == name)
 
+    def by_section(self) -> tuple[tuple[str, tuple[CheckItem, ...]], ...]:
+        """The items grouped by section, in the checklist's order of sections; empty sections
+        left out."""
+        return tuple((name, items) for name in SECTIONS if (items := self.section(name)))
+
+    def counts(self) -> dict[Verdict, int]:
+        """How many items have each verdict (every verdict listed, zero included)."""
+        return {v: sum(1 for i in self.items if i.verdict is v) for v in Verdict}
+
     def ready_for_sign_off(self, justified_ids: Collection[str] = ()) -> bool:
         """Whether the plan may go for sign-off: no failures, or every failure is one the
         year's rules allow a justification for and has one (``justified_ids``).
@@ -141,6 +150,7 @@ class Checklist:
             "items": [i.to_dict() for i in self.items],
             "notices": list(self.notices),
             "failures": len(self.failures),
+            "counts": {v.value: n for v, n in self.counts().items()},
         }
 
 

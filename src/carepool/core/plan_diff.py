@@ -9,13 +9,14 @@ Reordering schemes is not a change. Declarations are compared by requirement id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from carepool.core.money import Money
 from carepool.core.plan_input import decimal_text
-from carepool.core.plans import PlanContent, Scheme
+from carepool.core.plan_rules import PlanRules
+from carepool.core.plans import Partner, PlanContent, Scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +119,37 @@ class PlanDiff:
         }
 
 
-def _commissioners(s: Scheme) -> str:
-    return ", ".join(f"{c.organisation} {decimal_text(c.percent)}%" for c in s.commissioners)
+@dataclass(frozen=True, slots=True)
+class Names:
+    """How codes are shown in a diff: the year's names for its taxonomy, the partners' names.
+    A code with no name is shown as it is."""
+
+    scheme_types: Mapping[str, str] = field(default_factory=dict)
+    sub_types: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    areas_of_spend: Mapping[str, str] = field(default_factory=dict)
+    provider_types: Mapping[str, str] = field(default_factory=dict)
+    partners: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan_rules: PlanRules | None, partners: Sequence[Partner] = ()) -> Names:
+        if plan_rules is None:
+            return cls(partners={p.code: p.name for p in partners})
+        taxonomy = plan_rules.taxonomy
+        return cls(
+            scheme_types={t.code: t.name for t in taxonomy.scheme_types},
+            sub_types={
+                (t.code, sub.code): sub.name for t in taxonomy.scheme_types for sub in t.sub_types
+            },
+            areas_of_spend={a.code: a.name for a in taxonomy.areas_of_spend},
+            provider_types={p.code: p.name for p in taxonomy.provider_types},
+            partners={p.code: p.name for p in partners},
+        )
+
+    def commissioners(self, s: Scheme) -> str:
+        return ", ".join(
+            f"{self.partners.get(c.organisation, c.organisation)} {decimal_text(c.percent)}%"
+            for c in s.commissioners
+        )
 
 
 def _outputs(s: Scheme) -> str:
@@ -134,19 +164,36 @@ def _metrics(s: Scheme) -> str:
     )
 
 
-# The fields compared, besides the money: (field, label, how it is shown).
-_FIELDS: tuple[tuple[str, str, Callable[[Scheme], str]], ...] = (
-    ("name", "Name", lambda s: s.name),
-    ("description", "Description", lambda s: s.description),
-    ("scheme_type", "Scheme type", lambda s: s.scheme_type),
-    ("sub_type", "Sub-type", lambda s: s.sub_type),
-    ("area_of_spend", "Area of spend", lambda s: s.area_of_spend),
-    ("commissioners", "Commissioners", _commissioners),
-    ("provider_type", "Provider type", lambda s: s.provider_type),
-    ("new", "New or existing", lambda s: "new" if s.new else "existing"),
-    ("outputs", "Planned outputs", _outputs),
-    ("metrics", "Metrics", _metrics),
-)
+def _fields(names: Names) -> tuple[tuple[str, str, Callable[[Scheme], str]], ...]:
+    """The fields compared, besides the money: (field, label, how it is shown)."""
+    return (
+        ("name", "Name", lambda s: s.name),
+        ("description", "Description", lambda s: s.description),
+        (
+            "scheme_type",
+            "Scheme type",
+            lambda s: names.scheme_types.get(s.scheme_type, s.scheme_type),
+        ),
+        (
+            "sub_type",
+            "Sub-type",
+            lambda s: names.sub_types.get((s.scheme_type, s.sub_type), s.sub_type),
+        ),
+        (
+            "area_of_spend",
+            "Area of spend",
+            lambda s: names.areas_of_spend.get(s.area_of_spend, s.area_of_spend),
+        ),
+        ("commissioners", "Commissioners", names.commissioners),
+        (
+            "provider_type",
+            "Provider type",
+            lambda s: names.provider_types.get(s.provider_type, s.provider_type),
+        ),
+        ("new", "New or existing", lambda s: "new" if s.new else "existing"),
+        ("outputs", "Planned outputs", _outputs),
+        ("metrics", "Metrics", _metrics),
+    )
 
 
 def _by_stream(schemes: tuple[Scheme, ...]) -> dict[str, Money]:
@@ -166,12 +213,15 @@ def _funding_changes(old: dict[str, Money], new: dict[str, Money]) -> tuple[Fund
     return tuple(c for c in changes if c.difference)
 
 
-def scheme_change(old: Scheme, new: Scheme) -> SchemeChange | None:
+def scheme_change(old: Scheme, new: Scheme, names: Names | None = None) -> SchemeChange | None:
     """How ``new`` differs from ``old`` (the same scheme id), or None when it does not."""
+    # Compared by code (two codes may share a name), shown by name.
+    by_code = _fields(Names())
+    shown_by = _fields(names or Names())
     fields = tuple(
-        FieldChange(name, label, shown(old), shown(new))
-        for name, label, shown in _FIELDS
-        if shown(old) != shown(new)
+        FieldChange(name, label, show(old), show(new))
+        for (name, label, show), (_, _, code) in zip(shown_by, by_code, strict=True)
+        if code(old) != code(new)
     )
     funding = _funding_changes(
         {f.stream: f.amount for f in old.funding}, {f.stream: f.amount for f in new.funding}
@@ -193,9 +243,10 @@ def scheme_change(old: Scheme, new: Scheme) -> SchemeChange | None:
     return SchemeChange(old.scheme_id, new.name, fields, funding, old.total, new.total)
 
 
-def diff(old: PlanContent, new: PlanContent) -> PlanDiff:
+def diff(old: PlanContent, new: PlanContent, names: Names | None = None) -> PlanDiff:
     """What changed from ``old`` to ``new``; schemes in the order of the new version (removed
-    ones in the order of the old)."""
+    ones in the order of the old). ``names`` (``Names.of(plan_rules, partners)``) shows the
+    year's names and the partners' names instead of codes."""
     old_by_id = {s.scheme_id: s for s in old.schemes}
     new_ids = {s.scheme_id for s in new.schemes}
     added = tuple(s for s in new.schemes if s.scheme_id not in old_by_id)
@@ -203,7 +254,7 @@ def diff(old: PlanContent, new: PlanContent) -> PlanDiff:
     changed = tuple(
         change
         for s in new.schemes
-        if s.scheme_id in old_by_id and (change := scheme_change(old_by_id[s.scheme_id], s))
+        if s.scheme_id in old_by_id and (change := scheme_change(old_by_id[s.scheme_id], s, names))
     )
     old_answers = {i: (a, c) for i, a, c in old.declarations}
     new_answers = {i: (a, c) for i, a, c in new.declarations}

@@ -397,6 +397,8 @@ def _commissioners(
         if code:
             seen.add(code)
         raw_percent = entry.get("percent")
+        if isinstance(raw_percent, str) and raw_percent.strip().endswith("%"):
+            raw_percent = raw_percent.strip()[:-1]  # "60%" is 60, as a spreadsheet shows it
         percent: Decimal | None
         if parse.is_blank(raw_percent) and len(items) == 1:
             percent = HUNDRED
