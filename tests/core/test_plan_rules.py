@@ -88,7 +88,11 @@ def test_the_taxonomy_is_the_domain_list_and_its_gaps_are_stated():
         # A deadline only where a named source gives it; otherwise the gap is stated.
         if plan.deadline is None:
             assert any("deadline" in s for s in plan.incomplete), year.label
-    assert load_rules().for_year(FinancialYear(2024)).plan.deadline == date(2024, 6, 10)
+    plan_2024 = load_rules().for_year(FinancialYear(2024)).plan
+    assert plan_2024 is not None
+    assert plan_2024.deadline == date(2024, 6, 10)
+    assert plan_2024.source is not None
+    assert "10 June 2024" in plan_2024.source
 
 
 def test_2017_to_2019_check_social_care_and_out_of_hospital_spend_by_machine():
@@ -237,6 +241,7 @@ def test_the_test_file_is_valid_and_parses_fully():
     assert rules.plan.metric_ids == ("non_elective_admissions",)
     assert rules.plan.incomplete == ()
     assert rules.plan.complete
+    assert rules.plan.source is None
 
 
 def test_sub_types_parse_where_a_year_gives_them():

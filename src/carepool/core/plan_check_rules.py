@@ -4,8 +4,7 @@ checked.
 
 The rules themselves (what a rule computes from a plan) live in ``carepool.core.plan_check``;
 this table is only their signatures, kept apart so the rules loader does not depend on the
-checker. A test keeps the two in step: every rule here is implemented there and the other way
-round.
+checker. The checker implements exactly the rules named here, with these parameters.
 
 A parameter's *kind* says what its value must be, in terms of the same year's rules:
 

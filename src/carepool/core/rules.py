@@ -380,6 +380,7 @@ def _parse_plan(
         metric_ids=tuple(metric_ids),
         deadline=deadline if isinstance(deadline, date) else None,
         incomplete=tuple(incomplete),
+        source=_text(raw.get("source")),
     )
 
 
