@@ -244,6 +244,21 @@ def test_the_test_file_is_valid_and_parses_fully():
     assert rules.plan.source is None
 
 
+def test_a_provisional_year_keeps_the_plan_rules_but_not_the_published_deadline():
+    book = parse_rule_texts({NAME: year_file()})
+    published = book.for_year(FinancialYear(2016)).plan
+    later = book.for_year(FinancialYear(2018)).plan
+    assert published is not None
+    assert later is not None
+    assert later.conditions == published.conditions
+    assert later.taxonomy == published.taxonomy
+    assert (published.deadline, later.deadline) == (date(2016, 4, 25), None)
+    assert later.incomplete == (
+        "No plan submission deadline: the 2016-17 deadline does not apply to 2018-19, and "
+        "none is published for it yet.",
+    )
+
+
 def test_sub_types_parse_where_a_year_gives_them():
     subtypes = '[[plan.scheme_types.sub_types]]\ncode = "domiciliary"\nname = "Domiciliary care"\n'
     plan = parse_rule_texts({NAME: year_file(SUBTYPES=subtypes)}).for_year(FinancialYear(2016))

@@ -138,7 +138,19 @@ class RuleBook:
                 f"for {published[0].label}",
             )
         latest = self.rules[(programme, published[-1])]
-        return replace(latest, year=year, published_year=latest.year)
+        plan = latest.plan
+        if plan is not None and plan.deadline is not None:
+            # A deadline is a date in the published year: it says nothing about a later one.
+            plan = replace(
+                plan,
+                deadline=None,
+                incomplete=(
+                    *plan.incomplete,
+                    f"No plan submission deadline: the {latest.year.label} deadline does not "
+                    f"apply to {year.label}, and none is published for it yet.",
+                ),
+            )
+        return replace(latest, year=year, published_year=latest.year, plan=plan)
 
 
 def parse_year_rules(
