@@ -181,7 +181,7 @@ def test_a_year_without_rules_is_refused(api_as: SignIn, world: World) -> None:
     response = api_as(world.viewer).get("/funding-streams", year="1999-00")
     assert fields(response) == ["year"]
     assert (
-        "Carepool has no Better Care Fund rules for 1999-00; the earliest are for 2022-23"
+        "Carepool has no Better Care Fund rules for 1999-00; the earliest are for 2015-16"
         in response.json()["errors"][0]["message"]
     )
 

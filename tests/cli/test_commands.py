@@ -173,7 +173,7 @@ def test_rules_streams(world) -> None:
     shown = carepool("rules", "streams", "--year", "2040-41").stdout
     assert "Provisional: no Better Care Fund rules are published for 2040-41 yet" in shown
     # Before the earliest: none at all.
-    missing = carepool("rules", "streams", "--year", "2019-20", "--json")
+    missing = carepool("rules", "streams", "--year", "2014-15", "--json")
     assert missing.exit_code == 2
     assert as_json(missing)["errors"][0]["field"] == "year"
 

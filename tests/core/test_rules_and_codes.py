@@ -33,7 +33,7 @@ def test_a_year_after_the_latest_uses_its_rules_provisionally():
 @pytest.mark.parametrize(
     ("year", "programme", "message"),
     [
-        (2019, Programme.BCF, "Carepool has no Better Care Fund rules for 2019-20; the earliest"),
+        (2014, Programme.BCF, "Carepool has no Better Care Fund rules for 2014-15; the earliest"),
         (2024, Programme.WALES, "No Welsh regional pooled fund rules are in Carepool yet"),
     ],
 )

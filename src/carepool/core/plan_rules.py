@@ -100,6 +100,9 @@ class PlanRules:
     deadline: date | None  # the plan submission deadline, when the source gives it
     # What the source does not give and Carepool therefore does not check, in words.
     incomplete: tuple[str, ...] = ()
+    # An extra source for the plan rules (``plan.source``), when the year's ``source`` does not
+    # cover them (e.g. the document that gives the deadline); None when not given.
+    source: str | None = None
 
     @property
     def requirements(self) -> tuple[Requirement, ...]:

@@ -13,9 +13,11 @@ them says so. A year before the earliest published one has no rules.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -24,6 +26,17 @@ from typing import Any
 from carepool.core.errors import ErrorCollector, ValidationFailed
 from carepool.core.organisations import OrganisationType
 from carepool.core.periods import FinancialYear, PeriodError
+from carepool.core.plan_check_rules import CheckContext, check_param_problems
+from carepool.core.plan_rules import (
+    AllocationLine,
+    Check,
+    Named,
+    PlanRules,
+    Requirement,
+    RequirementKind,
+    SchemeType,
+    Taxonomy,
+)
 
 
 class Programme(StrEnum):
@@ -69,6 +82,9 @@ class YearRules:
     funding_streams: tuple[FundingStream, ...]
     # Set when no rules are published for ``year`` yet and the latest year's stand in.
     published_year: FinancialYear | None = None
+    # The plan part of the year's rules (the ``[plan]`` table); None only for a file without
+    # one (every shipped BCF file has one). Carried over unchanged to provisional years.
+    plan: PlanRules | None = None
 
     @property
     def provisional(self) -> bool:
@@ -122,7 +138,19 @@ class RuleBook:
                 f"for {published[0].label}",
             )
         latest = self.rules[(programme, published[-1])]
-        return replace(latest, year=year, published_year=latest.year)
+        plan = latest.plan
+        if plan is not None and plan.deadline is not None:
+            # A deadline is a date in the published year: it says nothing about a later one.
+            plan = replace(
+                plan,
+                deadline=None,
+                incomplete=(
+                    *plan.incomplete,
+                    f"No plan submission deadline: the {latest.year.label} deadline does not "
+                    f"apply to {year.label}, and none is published for it yet.",
+                ),
+            )
+        return replace(latest, year=year, published_year=latest.year, plan=plan)
 
 
 def parse_year_rules(
@@ -186,9 +214,283 @@ def parse_year_rules(
             )
             continue
         streams.append(FundingStream(code, name.strip(), nature, contributors))
+    plan: PlanRules | None = None
+    if "plan" in raw:
+        plan = _parse_plan(
+            raw["plan"], where, errors, seen, year.label if year else str(raw.get("year"))
+        )
     errors.raise_if_any()
     assert year is not None
-    return YearRules(year, programme, str(raw["source"]), tuple(streams))
+    return YearRules(year, programme, str(raw["source"]), tuple(streams), plan=plan)
+
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and bool(_CODE.match(value))
+
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _named_list(
+    raw: Mapping[str, Any],
+    key: str,
+    where: Callable[[str], str],
+    errors: ErrorCollector,
+    *,
+    required: bool = True,
+) -> list[tuple[int, str, str, Mapping[str, Any]]]:
+    """The (position, code, name, table) entries of the array of tables ``raw[key]``; problems go to
+    ``errors`` under ``plan.<key>[i].<field>``. Duplicate codes are refused."""
+    items = raw.get(key, [])
+    if not isinstance(items, list):
+        errors.add(where(f"plan.{key}"), "must be a list of tables, each with a code and a name")
+        return []
+    if required and not items:
+        errors.add(where(f"plan.{key}"), "must list at least one entry with a code and a name")
+        return []
+    out: list[tuple[int, str, str, Mapping[str, Any]]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items, start=1):
+        field = f"plan.{key}[{i}]"
+        if not isinstance(item, Mapping):
+            errors.add(where(field), "must be a table with a code and a name")
+            continue
+        code, name = item.get("code"), _text(item.get("name"))
+        if not _is_code(code):
+            errors.add(where(f"{field}.code"), "must be a lower-case identifier like home_care")
+            continue
+        assert isinstance(code, str)
+        if code in seen:
+            errors.add(where(f"{field}.code"), f"'{code}' appears twice")
+            continue
+        seen.add(code)
+        if name is None:
+            errors.add(where(f"{field}.name"), "is required")
+            continue
+        out.append((i, code, name, item))
+    return out
+
+
+def _parse_plan(
+    raw: object,
+    where: Callable[[str], str],
+    errors: ErrorCollector,
+    stream_codes: set[str],
+    year_label: str,
+) -> PlanRules | None:
+    """The ``[plan]`` table of a year file, or None (with every problem in ``errors``)."""
+    if not isinstance(raw, Mapping):
+        errors.add(where("plan"), "must be a table ([plan])")
+        return None
+    before = len(errors)
+    known = {
+        "deadline",
+        "source",
+        "metric_ids",
+        "incomplete",
+        "scheme_types",
+        "areas_of_spend",
+        "commissioner_types",
+        "provider_types",
+        "allocation_lines",
+        "conditions",
+        "minimums",
+    }
+    for key in raw:
+        if key not in known:
+            errors.add(where(f"plan.{key}"), "is not a field of [plan]; see the rules README")
+
+    deadline = raw.get("deadline")
+    if deadline is not None and (not isinstance(deadline, date) or isinstance(deadline, datetime)):
+        errors.add(
+            where("plan.deadline"),
+            "must be a date written without quotes or a time, like 2024-06-10",
+        )
+    if "source" in raw and _text(raw["source"]) is None:
+        errors.add(where("plan.source"), "must be text naming the document, when given")
+
+    metric_ids: list[str] = []
+    raw_metrics = raw.get("metric_ids", [])
+    if not isinstance(raw_metrics, list):
+        errors.add(where("plan.metric_ids"), "must be a list of metric ids")
+        raw_metrics = []
+    for i, metric in enumerate(raw_metrics, start=1):
+        if not _is_code(metric):
+            errors.add(
+                where(f"plan.metric_ids[{i}]"),
+                "must be a lower-case identifier like non_elective_admissions",
+            )
+        elif metric in metric_ids:
+            errors.add(where(f"plan.metric_ids[{i}]"), f"'{metric}' appears twice")
+        else:
+            metric_ids.append(metric)
+
+    incomplete: list[str] = []
+    raw_incomplete = raw.get("incomplete", [])
+    if not isinstance(raw_incomplete, list):
+        errors.add(where("plan.incomplete"), "must be a list of statements in plain English")
+        raw_incomplete = []
+    for i, statement in enumerate(raw_incomplete, start=1):
+        text = _text(statement)
+        if text is None:
+            errors.add(where(f"plan.incomplete[{i}]"), "must be a statement, not empty")
+        else:
+            incomplete.append(text)
+
+    scheme_types: list[SchemeType] = []
+    for i, code, name, item in _named_list(raw, "scheme_types", where, errors):
+
+        def under_type(field: str, i: int = i) -> str:
+            return where(field.replace("plan.", f"plan.scheme_types[{i}].", 1))
+
+        subs = _named_list(
+            {"sub_types": item.get("sub_types", [])},
+            "sub_types",
+            under_type,
+            errors,
+            required=False,
+        )
+        scheme_types.append(SchemeType(code, name, tuple(Named(c, n) for _, c, n, _ in subs)))
+    taxonomy = Taxonomy(
+        scheme_types=tuple(scheme_types),
+        areas_of_spend=tuple(
+            Named(c, n) for _, c, n, _ in _named_list(raw, "areas_of_spend", where, errors)
+        ),
+        commissioner_types=tuple(
+            Named(c, n) for _, c, n, _ in _named_list(raw, "commissioner_types", where, errors)
+        ),
+        provider_types=tuple(
+            Named(c, n) for _, c, n, _ in _named_list(raw, "provider_types", where, errors)
+        ),
+    )
+    allocation_lines = tuple(
+        AllocationLine(c, n)
+        for _, c, n, _ in _named_list(raw, "allocation_lines", where, errors, required=False)
+    )
+    context = CheckContext(
+        streams=stream_codes,
+        areas_of_spend={a.code for a in taxonomy.areas_of_spend},
+        commissioner_types={c.code for c in taxonomy.commissioner_types},
+        allocation_lines={a.code for a in allocation_lines},
+        metric_ids=set(metric_ids),
+        year_label=year_label,
+    )
+    seen_ids: dict[str, str] = {}
+    conditions = _requirements(raw, "conditions", where, errors, context, seen_ids)
+    minimums = _requirements(raw, "minimums", where, errors, context, seen_ids)
+    if len(errors) > before:
+        return None
+    return PlanRules(
+        taxonomy=taxonomy,
+        conditions=conditions,
+        minimums=minimums,
+        allocation_lines=allocation_lines,
+        metric_ids=tuple(metric_ids),
+        deadline=deadline if isinstance(deadline, date) else None,
+        incomplete=tuple(incomplete),
+        source=_text(raw.get("source")),
+    )
+
+
+def _requirements(
+    raw: Mapping[str, Any],
+    key: str,
+    where: Callable[[str], str],
+    errors: ErrorCollector,
+    context: CheckContext,
+    seen_ids: dict[str, str],
+) -> tuple[Requirement, ...]:
+    """``[[plan.conditions]]`` or ``[[plan.minimums]]``; ids are unique across both."""
+    kind = RequirementKind.CONDITION if key == "conditions" else RequirementKind.MINIMUM
+    items = raw.get(key, [])
+    if not isinstance(items, list):
+        errors.add(where(f"plan.{key}"), f"must be a list of tables ([[plan.{key}]])")
+        return ()
+    out: list[Requirement] = []
+    for i, item in enumerate(items, start=1):
+        field = f"plan.{key}[{i}]"
+        if not isinstance(item, Mapping):
+            errors.add(where(field), "must be a table with an id, a text and a check")
+            continue
+        ok = True
+        for extra in item.keys() - {"id", "text", "justification_allowed", "declaration", "check"}:
+            errors.add(
+                where(f"{field}.{extra}"),
+                "is not a field of a requirement; use id, text, justification_allowed, "
+                "declaration or check",
+            )
+            ok = False
+        req_id, text = item.get("id"), _text(item.get("text"))
+        if not _is_code(req_id):
+            errors.add(where(f"{field}.id"), "must be a lower-case identifier like nc1")
+            ok = False
+        elif req_id in seen_ids:
+            errors.add(where(f"{field}.id"), f"'{req_id}' is already used by {seen_ids[req_id]}")
+            ok = False
+        else:
+            assert isinstance(req_id, str)
+            seen_ids[req_id] = field
+        if text is None:
+            errors.add(
+                where(f"{field}.text"), "is required: the requirement as the source words it"
+            )
+            ok = False
+        justification = item.get("justification_allowed", False)
+        if not isinstance(justification, bool):
+            errors.add(where(f"{field}.justification_allowed"), "must be true or false")
+            ok = False
+        declaration = item.get("declaration", False)
+        if not isinstance(declaration, bool):
+            errors.add(where(f"{field}.declaration"), "must be true or false")
+            declaration, ok = False, False
+        raw_check = item.get("check")
+        check: Check | None = None
+        if declaration and raw_check is not None:
+            errors.add(
+                where(field),
+                "is both a declaration and a machine check; give declaration = true or a "
+                "check, not both",
+            )
+            ok = False
+        elif not declaration and raw_check is None:
+            errors.add(
+                where(field),
+                "needs either a check (check = { rule = ... }) or declaration = true",
+            )
+            ok = False
+        elif raw_check is not None:
+            check = _check(raw_check, f"{field}.check", where, errors, context)
+            ok = ok and check is not None
+        if ok:
+            assert isinstance(req_id, str)
+            assert text is not None
+            out.append(Requirement(req_id, kind, text, check, bool(justification)))
+    return tuple(out)
+
+
+def _check(
+    raw: object,
+    field: str,
+    where: Callable[[str], str],
+    errors: ErrorCollector,
+    context: CheckContext,
+) -> Check | None:
+    if not isinstance(raw, Mapping):
+        errors.add(where(field), 'must be a table like { rule = "jointly_agreed" }')
+        return None
+    rule = raw.get("rule")
+    if not isinstance(rule, str) or not rule:
+        errors.add(where(f"{field}.rule"), "is required: the name of a plan-check rule")
+        return None
+    params = {k: v for k, v in raw.items() if k != "rule"}
+    problems = check_param_problems(rule, params, context)
+    for key, message in problems:
+        errors.add(where(f"{field}.{key}"), message)
+    return None if problems else Check(rule, params)
 
 
 def parse_rule_book(files: Mapping[str, Mapping[str, Any]]) -> RuleBook:
@@ -222,15 +524,35 @@ def parse_rule_book(files: Mapping[str, Mapping[str, Any]]) -> RuleBook:
     return RuleBook(rules)
 
 
+def parse_rule_texts(texts: Mapping[str, str]) -> RuleBook:
+    """Parse and validate TOML texts named ``<programme>/<year>.toml``; a file that is not
+    valid TOML is refused naming the file, with every other file's problems."""
+    errors = ErrorCollector()
+    files: dict[str, Mapping[str, Any]] = {}
+    for name, text in texts.items():
+        try:
+            files[name] = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            errors.add(f"{name}: file", f"is not valid TOML: {exc}")
+    try:
+        book = parse_rule_book(files)
+    except ValidationFailed as exc:
+        errors.extend(exc)
+        errors.raise_if_any()
+        raise  # unreachable: the collector holds at least this failure's errors
+    errors.raise_if_any()
+    return book
+
+
 @cache
 def load_rules() -> RuleBook:
     """The packaged rules, read and validated once per process."""
     root = resources.files("carepool.rules")
-    files: dict[str, Mapping[str, Any]] = {}
+    texts: dict[str, str] = {}
     for programme in root.iterdir():
         if not programme.is_dir() or programme.name.startswith(("_", ".")):
             continue
         for entry in programme.iterdir():
             if entry.name.endswith(".toml"):
-                files[f"{programme.name}/{entry.name}"] = tomllib.loads(entry.read_text("utf-8"))
-    return parse_rule_book(files)
+                texts[f"{programme.name}/{entry.name}"] = entry.read_text("utf-8")
+    return parse_rule_texts(texts)
