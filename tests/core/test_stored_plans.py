@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepool.core.money import Money
+from carepool.core.plan_hash import content_hash
+from carepool.core.plan_input import decimal_text
 from carepool.core.plans import (
     CommissionerShare,
     Funding,
@@ -17,13 +19,7 @@ from carepool.core.plans import (
     PlannedOutput,
     Scheme,
 )
-from carepool.core.stored_plans import (
-    StoredPlanError,
-    content_from_stored,
-    content_hash,
-    content_to_stored,
-    decimal_text,
-)
+from carepool.core.stored_plans import StoredPlanError, content_from_stored, content_to_stored
 
 decimals = st.decimals(min_value=-10_000, max_value=10_000, places=2, allow_nan=False)
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)

@@ -124,7 +124,7 @@ def test_the_whole_sign_off_in_order(plans):
     [
         ("finance", Forbidden, "signatory role"),
         ("viewer", Forbidden, "signatory role"),
-        ("outsider", NotFound, ""),
+        ("outsider", NotFound, "No such plan"),
     ],
 )
 def test_only_partner_signatories_approve(plans, who, error, words):

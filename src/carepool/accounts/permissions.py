@@ -24,7 +24,9 @@ class Forbidden(Exception):
     """The user may see the thing but not do this to it (shown as 403 with the reason)."""
 
 
-PARTNER_READ_ROLES = frozenset({Role.FINANCE_OFFICER, Role.SIGNATORY, Role.VIEWER, Role.AUDITOR})
+PARTNER_READ_ROLES = frozenset(
+    {Role.FINANCE_OFFICER, Role.SIGNATORY, Role.VIEWER, Role.AUDITOR, Role.BOARD_OFFICER}
+)
 
 
 def is_active(user: User | None) -> bool:

@@ -78,6 +78,23 @@ class PlanDiff:
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed or self.declarations)
 
+    def lines(self) -> list[str]:
+        """The diff as sentences, one per line, for a terminal or a plain-text page."""
+        if self.empty:
+            return ["No change."]
+        out = [f"Added {s.scheme_id}: {s.name} ({s.total})" for s in self.added]
+        out += [f"Removed {s.scheme_id}: {s.name} ({s.total})" for s in self.removed]
+        for c in self.changed:
+            out.append(f"Changed {c.scheme_id}: {c.name}")
+            out += [f"  {f.label}: {f.old or '(none)'} → {f.new or '(none)'}" for f in c.fields]
+            out += [f"  {f.stream}: {f.old} → {f.new} ({_signed(f.difference)})" for f in c.funding]
+        for d in self.declarations:
+            old = "not answered" if d.old is None else ("yes" if d.old[0] else "no")
+            new = "not answered" if d.new is None else ("yes" if d.new[0] else "no")
+            out.append(f"Declaration {d.requirement_id}: {old} → {new}")
+        out.append(f"Total: {self.old_total} → {self.new_total} ({_signed(self.difference)})")
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         def funding(change: FundingChange) -> dict[str, Any]:
             return {
@@ -117,6 +134,10 @@ class PlanDiff:
             "difference_pence": self.difference.pence,
             "streams": [funding(s) for s in self.streams],
         }
+
+
+def _signed(amount: Money) -> str:
+    return f"+{amount}" if amount.pence > 0 else str(amount)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,22 +1,18 @@
-"""A plan version's content as stored: plain JSON, read back without re-checking it against
-today's rules (it was checked when written; the rules of a past year do not change under it),
-and the SHA-256 hash that a sign-off names.
+"""A plan version's content as stored: ``content_to_dict``'s plain JSON with a ``schema``
+number, read back *without* re-checking it against today's rules (it was checked when
+written; the rules of a past year do not change under it — the lesson of ADR 0014).
 
-The stored shape carries ``schema`` (1 today). Money is integer pence; percentages, quantities
-and metric changes are decimal strings, so nothing passes through a float. The hash is over the
-canonical JSON (keys sorted, no spaces, UTF-8) of the content with its schemes in scheme-id
-order: listing the same schemes in another order is not a change.
+The hash a sign-off names is ``carepool.core.plan_hash.content_hash`` of the content read.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from carepool.core.money import Money
+from carepool.core.plan_input import content_to_dict
 from carepool.core.plans import (
     CommissionerShare,
     Funding,
@@ -29,55 +25,15 @@ from carepool.core.plans import (
 STORED_SCHEMA = 1
 
 
-def decimal_text(value: Decimal) -> str:
-    """One text per number: 100, 100.0 and 1E+2 are all "100", so equal content hashes equal."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
-
-
 class StoredPlanError(ValueError):
     """Stored content in a shape this version of Carepool does not read."""
 
 
-def scheme_to_stored(s: Scheme) -> dict[str, Any]:
-    return {
-        "scheme_id": s.scheme_id,
-        "name": s.name,
-        "description": s.description,
-        "scheme_type": s.scheme_type,
-        "sub_type": s.sub_type,
-        "area_of_spend": s.area_of_spend,
-        "commissioners": [
-            {"organisation": c.organisation, "percent": decimal_text(c.percent)}
-            for c in s.commissioners
-        ],
-        "provider_type": s.provider_type,
-        "funding": [{"stream": f.stream, "amount_pence": f.amount.pence} for f in s.funding],
-        "new": s.new,
-        "outputs": [
-            {"description": o.description, "quantity": decimal_text(o.quantity), "unit": o.unit}
-            for o in s.outputs
-        ],
-        "metrics": [
-            {"metric": m.metric, "change": decimal_text(m.change), "note": m.note}
-            for m in s.metrics
-        ],
-    }
-
-
 def content_to_stored(content: PlanContent) -> dict[str, Any]:
-    return {
-        "schema": STORED_SCHEMA,
-        "schemes": [scheme_to_stored(s) for s in content.schemes],
-        "declarations": [
-            {"requirement": rid, "answer": yes, "comment": comment}
-            for rid, yes, comment in sorted(content.declarations)
-        ],
-    }
+    return {"schema": STORED_SCHEMA, **content_to_dict(content)}
 
 
-def scheme_from_stored(raw: Mapping[str, Any]) -> Scheme:
+def _scheme(raw: Mapping[str, Any]) -> Scheme:
     return Scheme(
         scheme_id=raw["scheme_id"],
         name=raw["name"],
@@ -111,16 +67,8 @@ def content_from_stored(raw: Mapping[str, Any]) -> PlanContent:
         )
     try:
         return PlanContent(
-            tuple(scheme_from_stored(s) for s in raw["schemes"]),
-            tuple((d["requirement"], bool(d["answer"]), d["comment"]) for d in raw["declarations"]),
+            tuple(_scheme(s) for s in raw["schemes"]),
+            tuple((d["id"], bool(d["answer"]), d["comment"]) for d in raw["declarations"]),
         )
-    except (KeyError, TypeError, ArithmeticError) as exc:
+    except (KeyError, TypeError, InvalidOperation) as exc:
         raise StoredPlanError(f"Stored plan content is malformed: {exc!r}") from None
-
-
-def content_hash(content: PlanContent) -> str:
-    """SHA-256 (hex) of the canonical JSON of the content, schemes in scheme-id order."""
-    stored = content_to_stored(content)
-    stored["schemes"] = sorted(stored["schemes"], key=lambda s: s["scheme_id"])
-    text = json.dumps(stored, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

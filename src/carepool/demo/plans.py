@@ -25,18 +25,34 @@ ALLOCATIONS_SOURCE = "Carepool demo: illustrative allocations for the demo areas
 # The year's declarations as the demo area answers them: (requirement id, yes?, comment).
 DECLARATIONS = {
     "2024-25": (
-        ("fund_objectives", True, "The plan's schemes follow the board's ageing well and "
-         "home first priorities, agreed at the board's March meeting"),
-        ("grant_and_funding_conditions", True, "Grant conditions reviewed by both finance "
-         "leads; the NHS minimum on adult social care is above the area's figure"),
-        ("metrics_and_capacity_plans", True, "Metric ambitions and the capacity and demand "
-         "plan for intermediate care were agreed with the ICB in May"),
+        (
+            "fund_objectives",
+            True,
+            "The plan's schemes follow the board's ageing well and "
+            "home first priorities, agreed at the board's March meeting",
+        ),
+        (
+            "grant_and_funding_conditions",
+            True,
+            "Grant conditions reviewed by both finance "
+            "leads; the NHS minimum on adult social care is above the area's figure",
+        ),
+        (
+            "metrics_and_capacity_plans",
+            True,
+            "Metric ambitions and the capacity and demand "
+            "plan for intermediate care were agreed with the ICB in May",
+        ),
     ),
     "2025-26": (
         ("fund_objectives", True, "Priorities carried over from 2024-25"),
         ("grant_and_funding_conditions", True, "Grant conditions reviewed"),
-        ("metrics_and_capacity_plans", False, "The capacity and demand plan for winter is not "
-         "yet agreed between the council and the ICB"),
+        (
+            "metrics_and_capacity_plans",
+            False,
+            "The capacity and demand plan for winter is not "
+            "yet agreed between the council and the ICB",
+        ),
     ),
 }
 

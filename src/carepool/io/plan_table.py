@@ -272,7 +272,7 @@ def check_rows(
             )
         seen.setdefault(scheme_id, row.row)
         try:
-            parse_scheme(row.raw, year_rules, year_rules.plan, partners)
+            parse_scheme(row.raw, year_rules, partners)
         except ValidationFailed as exc:
             for e in locate(exc, row, source, sheet).errors:
                 errors.add(e.field, e.message)

@@ -145,7 +145,10 @@ def plan_sign_offs(plan: Plan) -> list[SignOff]:
 
 
 def diff(d: PlanDiff) -> dict[str, Any]:
-    return d.to_dict()
+    data = d.to_dict()
+    for key in ("old_total", "new_total", "difference"):
+        data[key] = Money(data[f"{key}_pence"]).plain()
+    return data
 
 
 def rules(rules: PlanRules) -> dict[str, Any]:

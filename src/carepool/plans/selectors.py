@@ -16,7 +16,8 @@ from carepool.agreements.selectors import visible_agreements, year_summary
 from carepool.core.money import Money
 from carepool.core.organisations import OrganisationType
 from carepool.core.periods import FinancialYear
-from carepool.core.plan_check import Checklist, PlanContext, check_plan
+from carepool.core.plan_check import Approvals, Checklist, PlanContext, check_plan
+from carepool.core.plan_diff import Names, PlanDiff, diff
 from carepool.core.plan_rules import PlanRules
 from carepool.core.plans import Partner, PlanContent
 from carepool.core.rules import Programme, YearRules, load_rules
@@ -101,6 +102,12 @@ def content_of(version: PlanVersion) -> PlanContent:
     return content_from_stored(version.content)
 
 
+def diff_of(plan: Plan, old: int | str, new: int | str) -> PlanDiff:
+    """What changed from version ``old`` to ``new``, with the year's and partners' names."""
+    names = Names.of(plan_rules_of(plan), partners_of(plan.agreement))
+    return diff(content_of(get_version(plan, old)), content_of(get_version(plan, new)), names)
+
+
 def allocations_for(plan: Plan) -> dict[str, Money]:
     return {
         line: Money(pence)
@@ -147,8 +154,7 @@ def checklist_of(plan: Plan, version: PlanVersion | None = None) -> Checklist:
         partners=partners_of(plan.agreement),
         income=dict(year_summary(plan.agreement, FinancialYear.parse(plan.year)).totals.by_stream),
         allocations=allocations_for(plan),
-        approved_partners=state.approved_by,
-        board_approved=state.board is not None,
+        approvals=Approvals(state.approved_by, state.board is not None),
     )
     return check_plan(content_of(version), context)
 

@@ -23,11 +23,12 @@ from carepool.concurrency import bump, locked, require_version
 from carepool.core import parse
 from carepool.core.errors import ErrorCollector, ValidationFailed
 from carepool.core.periods import FinancialYear
+from carepool.core.plan_hash import content_hash
 from carepool.core.plan_input import parse_plan, parse_scheme
 from carepool.core.plans import PlanContent
 from carepool.core.rules import Programme, load_rules
 from carepool.core.signoff import Outcome, Stage
-from carepool.core.stored_plans import content_hash, content_to_stored
+from carepool.core.stored_plans import content_to_stored
 from carepool.plans.models import Plan, PlanVersion
 from carepool.plans.selectors import (
     checklist_of,
@@ -86,7 +87,7 @@ def create_plan(
         raise ValidationFailed.single(
             "year", f"{agreement.area.name} already has a plan for {fy.label}"
         )
-    content = parse_plan(schemes, declarations, year_rules, year_rules.plan, partners_of(agreement))
+    content = parse_plan(schemes, declarations, year_rules, partners_of(agreement))
     try:
         with transaction.atomic():
             plan = Plan.objects.create(
@@ -206,9 +207,7 @@ def put_scheme(
     """Add a scheme, or replace the scheme with the same id."""
 
     def change(plan: Plan, content: PlanContent) -> PlanContent:
-        scheme = parse_scheme(
-            raw, year_rules_of(plan), plan_rules_of(plan), partners_of(plan.agreement)
-        )
+        scheme = parse_scheme(raw, year_rules_of(plan), partners_of(plan.agreement))
         kept = [s for s in content.schemes if s.scheme_id != scheme.scheme_id]
         position = next(
             (i for i, s in enumerate(content.schemes) if s.scheme_id == scheme.scheme_id),
@@ -250,8 +249,7 @@ def replace_content(
     def change(plan: Plan, content: PlanContent) -> PlanContent:
         if keep_declarations:
             declarations_raw = [
-                {"requirement": r, "answer": yes, "comment": c}
-                for r, yes, c in content.declarations
+                {"id": r, "answer": yes, "comment": c} for r, yes, c in content.declarations
             ]
         else:
             declarations_raw = list(declarations)
@@ -259,7 +257,6 @@ def replace_content(
             schemes,
             declarations_raw,
             year_rules_of(plan),
-            plan_rules_of(plan),
             partners_of(plan.agreement),
         )
 

@@ -16,7 +16,6 @@ from carepool.api.responses import CREATE, READ, WRITE, responses
 from carepool.api.schemas import Pounds, YesNo, _Input
 from carepool.api.versions import if_match, tag
 from carepool.core import parse
-from carepool.core.plan_diff import diff as plan_diff
 from carepool.plans import records, selectors, services
 
 router = Router(tags=["plans"])
@@ -60,7 +59,7 @@ class SchemeIn(_Input):
 
 
 class DeclarationIn(_Input):
-    requirement: str | None = Field(None, description="The declaration's requirement id")
+    id: str | None = Field(None, description="The declaration's requirement id")
     answer: YesNo = None
     comment: str | None = None
 
@@ -242,7 +241,7 @@ def declare(
     services.declare(
         actor_of(request),
         plan_id,
-        data.get("requirement") or "",
+        data.get("id") or "",
         data.get("answer"),
         data.get("comment"),
         if_match(request),
@@ -330,8 +329,5 @@ def checklist(request: HttpRequest, plan_id: int, version: int | None = None) ->
 def diff(request: HttpRequest, plan_id: int, old: int, new: int) -> dict:
     """What changed from version ``old`` to version ``new``, scheme by scheme."""
     plan = selectors.get_plan(user_of(request), plan_id)
-    result = plan_diff(
-        selectors.content_of(selectors.get_version(plan, old)),
-        selectors.content_of(selectors.get_version(plan, new)),
-    )
+    result = selectors.diff_of(plan, old, new)
     return {"plan_id": plan.pk, "from": old, "to": new, **records.diff(result)}

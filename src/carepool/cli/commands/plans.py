@@ -17,7 +17,6 @@ from carepool.cli.options import ExpectVersionOption, JsonOption, UserOption, ac
 from carepool.cli.output import Output
 from carepool.core import parse
 from carepool.core.errors import ValidationFailed
-from carepool.core.plan_diff import diff as plan_diff
 from carepool.core.signoff import Outcome, Stage
 from carepool.io.allocations import import_allocations
 from carepool.io.plan_table import import_plan_file, plan_rows, write_csv, write_xlsx
@@ -363,10 +362,7 @@ def diff(
     with out.guard("plan_id"):
         person = acting_user(out, user)
         plan = selectors.get_plan(person, plan_id)
-        result = plan_diff(
-            selectors.content_of(selectors.get_version(plan, old)),
-            selectors.content_of(selectors.get_version(plan, new)),
-        )
+        result = selectors.diff_of(plan, old, new)
         data = {"plan_id": plan.pk, "from": old, "to": new, **records.diff(result)}
     if as_json:
         out.json(data)
