@@ -19,6 +19,7 @@ from carepool.core.plan_check import (
     Checklist,
     Verdict,
     check_plan,
+    check_requirement,
     income_equals_expenditure,
     split_by_commissioner,
 )
@@ -144,11 +145,16 @@ def test_the_schemes_complete_rule_checks_every_section_at_once():
     rules = replace(
         PLAN_RULES, conditions=(requirement("nc9", RequirementKind.CONDITION, "schemes_complete"),)
     )
-    result = checked(with_scheme(2, description="", sub_type=""), plan_rules=rules)
-    item = result.item("nc9")
+    failing = with_scheme(2, description="", sub_type="")
+    item = check_requirement(rules.conditions[0], failing, context(plan_rules=rules))
     assert item.verdict is Verdict.FAIL
     assert item.figures[1] == ("S03 Home adaptations", "missing description and sub-type")
-    assert checked(plan_rules=rules).item("nc9").verdict is Verdict.PASS
+    passing = check_requirement(rules.conditions[0], plan(), context(plan_rules=rules))
+    assert passing.verdict is Verdict.PASS
+    # In a checklist the rule is the "Required fields" section, not listed a second time.
+    result = checked(failing, plan_rules=rules)
+    assert "nc9" not in {i.requirement_id for i in result.items}
+    assert any(i.verdict is Verdict.FAIL for i in result.section(SECTION_FIELDS))
 
 
 def test_a_plan_with_no_schemes_says_so():
@@ -496,7 +502,7 @@ def test_incomplete_and_provisional_rules_are_noticed():
     assert result.notices == (
         "Provisional: no Better Care Fund rules are published for 2026-27 yet, so the 2024-25 "
         "rules are used until they are",
-        "Not in the 2026-27 rules, so not checked: the sub-types of each scheme type",
+        "The 2026-27 rules are incomplete: the sub-types of each scheme type",
     )
 
 

@@ -716,6 +716,11 @@ def check_requirement(
     )
 
 
+# Rules every plan is checked against in their own sections, whether or not the year's file
+# lists them; a year file that does list them is not checked twice.
+ALWAYS_CHECKED = frozenset({"income_equals_expenditure", "schemes_complete"})
+
+
 def check_plan(content: PlanContent, context: PlanContext) -> Checklist:
     """The plan's checklist: required fields, income and expenditure, then each of the
     year's minimums and national conditions."""
@@ -758,9 +763,9 @@ def check_plan(content: PlanContent, context: PlanContext) -> Checklist:
             )
         )
         return Checklist(tuple(items), tuple(notices))
-    notices += [
-        f"Not in the {context.year} rules, so not checked: {gap}" for gap in rules.incomplete
-    ]
+    notices += [f"The {context.year} rules are incomplete: {gap}" for gap in rules.incomplete]
     for requirement in (*rules.minimums, *rules.conditions):
+        if requirement.check is not None and requirement.check.rule in ALWAYS_CHECKED:
+            continue  # already on the checklist, in its own section above
         items.append(check_requirement(requirement, content, context))
     return Checklist(tuple(items), tuple(notices))

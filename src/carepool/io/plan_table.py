@@ -27,10 +27,9 @@ from carepool.agreements.selectors import get_agreement
 from carepool.audit.services import Actor
 from carepool.core import parse
 from carepool.core.errors import ErrorCollector, ValidationFailed
-from carepool.core.plan_input import parse_scheme
+from carepool.core.plan_input import decimal_text, parse_scheme
 from carepool.core.plans import Partner, PlanContent, Scheme
 from carepool.core.rules import Programme, YearRules, load_rules
-from carepool.core.stored_plans import decimal_text
 from carepool.io.allocations import read_table
 from carepool.io.locations import where
 from carepool.plans import services
