@@ -28,6 +28,16 @@ EXPECTED_PATHS = {
     "/invitations": {"get"},
     "/invitations/{agreement_id}/accept": {"post"},
     "/invitations/{agreement_id}/decline": {"post"},
+    "/plans": {"get", "post"},
+    "/plans/national": {"get"},
+    "/plans/{plan_id}": {"get"},
+    "/plans/{plan_id}/schemes/{scheme_id}": {"put", "delete"},
+    "/plans/{plan_id}/declarations": {"post"},
+    "/plans/{plan_id}/justifications": {"post"},
+    "/plans/{plan_id}/submit": {"post"},
+    "/plans/{plan_id}/sign-offs": {"post"},
+    "/plans/{plan_id}/checklist": {"get"},
+    "/plans/{plan_id}/diff": {"get"},
 }
 
 
