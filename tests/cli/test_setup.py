@@ -85,10 +85,18 @@ def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> No
         "finance",
         "signatory",
         "icb-signatory",
+        "forum-signatory",
+        "board",
         "viewer",
         "auditor",
         "assurer",
         "outsider",
+    ]
+    assert data["demo"]["plans_created"] == [
+        "allocations 2024-25",
+        "allocations 2025-26",
+        "plan 2024-25",
+        "plan 2025-26",
     ]
     # Every data file read was the repository's own, and nothing in a ../shared folder
     # beside the project (where the data used to be) was opened or even listed.
