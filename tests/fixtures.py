@@ -24,6 +24,8 @@ def world(db: None) -> World:
 # back when the module ends, so later tests still run against an append-only trail.
 # The current set of triggers is the one the latest trigger migration installs.
 _triggers = importlib.import_module("carepool.audit.migrations.0004_hash_chain")
+# Signed plan versions refuse DELETE the same way.
+_plan_triggers = importlib.import_module("carepool.plans.migrations.0002_frozen_versions")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,8 @@ def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), connection.schema_editor() as editor:
         _triggers.remove_triggers(None, editor)
         _triggers.install_triggers(None, editor)
+        _plan_triggers.backward(None, editor)
+        _plan_triggers.forward(None, editor)
 
 
 @pytest.fixture
@@ -39,3 +43,4 @@ def flushable_audit(_audit_triggers_restored: None, transactional_db: None) -> I
     yield
     with connection.schema_editor() as editor:
         _triggers.remove_triggers(None, editor)
+        _plan_triggers.backward(None, editor)
