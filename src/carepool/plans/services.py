@@ -247,6 +247,7 @@ def replace_content(
     all validated first."""
 
     def change(plan: Plan, content: PlanContent) -> PlanContent:
+        declarations_raw: list[Mapping[str, Any]]
         if keep_declarations:
             declarations_raw = [
                 {"id": r, "answer": yes, "comment": c} for r, yes, c in content.declarations
