@@ -297,6 +297,23 @@ def test_organisations_can_be_searched_and_filtered(login, world):
     assert "NHS West Yorkshire Integrated Care Board" in page and "Leeds City Council" not in page
 
 
+def test_organisations_come_a_page_at_a_time_keeping_the_search(login, world):
+    for n in range(60):
+        Organisation.objects.create(
+            code=f"LOCAL-{n:03d}",
+            code_system="local",
+            name=f"Leeds group {n:03d}",
+            org_type="voluntary",
+        )
+    client = login("viewer")
+    page = text(client.get(reverse("web:organisations") + "?q=leeds"))
+    assert "62 organisations found, showing 1 to 50" in page
+    html = client.get(reverse("web:organisations") + "?q=leeds").content.decode()
+    assert 'href="/organisations/?q=leeds&amp;page=2"' in html
+    second = text(client.get(reverse("web:organisations") + "?q=leeds&page=2"))
+    assert "showing 51 to 62" in second and "Leeds group 059" in second
+
+
 def test_add_change_and_delete_an_organisation(login, world):
     client = login("finance")
     data = {

@@ -5,10 +5,12 @@ Read-only: nothing here writes or decides what a user may do; the services decid
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
+from django.core.paginator import Page
 from django.utils import timezone
 
 from carepool.accounts.models import Role
@@ -102,3 +104,33 @@ CODE_SYSTEM_CHOICES = choices(CodeSystem)
 def may_create(user: User) -> bool:
     """Finance officers add organisations and agreements (the services check again)."""
     return user.has_role(Role.FINANCE_OFFICER)
+
+
+def pagination(
+    page: Page[Any], base: str, query: Mapping[str, str] | None = None, label: str = "Pages"
+) -> dict[str, Any]:
+    """Parameters for the NHS.UK pagination component: numbered, with gaps as ellipses, each
+    link keeping the list's other query parameters (a search, a filter). {} for one page."""
+    total = page.paginator.num_pages
+    if total <= 1:
+        return {}
+    kept = {k: v for k, v in (query or {}).items() if v and k != "page"}
+
+    def href(number: int) -> str:
+        return f"{base}?{urlencode({**kept, 'page': number})}"
+
+    n = page.number
+    wanted = sorted({1, total, n - 1, n, n + 1} & set(range(1, total + 1)))
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in wanted:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == n})
+        previous = number
+    params: dict[str, Any] = {"items": items, "ariaLabel": label}
+    if page.has_previous():
+        params["previous"] = {"href": href(page.previous_page_number())}
+    if page.has_next():
+        params["next"] = {"href": href(page.next_page_number())}
+    return params

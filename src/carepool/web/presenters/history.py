@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 from carepool.audit.models import AuditEvent
 from carepool.audit.readable import ReadableEvent, readable
+from carepool.web.presenters.common import pagination
 
 # How many changes a record's own page shows before linking to the full trail.
 LATEST = 10
@@ -46,28 +47,6 @@ class HistoryPage:
     pagination: dict[str, Any] = field(default_factory=dict)
 
 
-def _pagination(page: Page[AuditEvent], base: str) -> dict[str, Any]:
-    """Parameters for the NHS.UK pagination component: numbered, with gaps as ellipses."""
-    total = page.paginator.num_pages
-    if total <= 1:
-        return {}
-    n = page.number
-    wanted = sorted({1, total, n - 1, n, n + 1} & set(range(1, total + 1)))
-    items: list[dict[str, Any]] = []
-    previous = 0
-    for number in wanted:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": f"{base}?page={number}", "current": number == n})
-        previous = number
-    params: dict[str, Any] = {"items": items, "ariaLabel": "Pages of the audit history"}
-    if page.has_previous():
-        params["previous"] = {"href": f"{base}?page={page.previous_page_number()}"}
-    if page.has_next():
-        params["next"] = {"href": f"{base}?page={page.next_page_number()}"}
-    return params
-
-
 def page_view(
     events: QuerySet[AuditEvent], number: object, base: str, per_page: int = PER_PAGE
 ) -> HistoryPage:
@@ -83,5 +62,5 @@ def page_view(
         paginator.count,
         page.start_index(),
         page.end_index(),
-        _pagination(page, base),
+        pagination(page, base, label="Pages of the audit history"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,15 +47,29 @@ def _form_context(values: Any, errors: FormErrors | None = None, **extra: Any) -
     }
 
 
+ORGANISATIONS_PER_PAGE = 50
+
+
 @page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     org_type = request.GET.get("type", "").strip()
+    # A page at a time: the reference data alone holds 150+ councils (ADR 0013).
+    found = Paginator(selectors.organisations(search, org_type), ORGANISATIONS_PER_PAGE)
+    page_of = found.get_page(request.GET.get("page"))
     return render(
         request,
         "web/organisations/list.jinja",
         {
-            "organisations": selectors.organisations(search, org_type),
+            "organisations": page_of.object_list,
+            "page": page_of,
+            "count": found.count,
+            "pagination": common_presenters.pagination(
+                page_of,
+                reverse("web:organisations"),
+                {"q": search, "type": org_type},
+                "Pages of organisations",
+            ),
             "search": search,
             "org_type": org_type,
             "type_choices": common_presenters.ORGANISATION_TYPE_CHOICES,
