@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
     AUDITOR = "auditor", "Auditor"
     NATIONAL_ASSURER = "national_assurer", "National assurer"
+    # Records the Health and Wellbeing Board's decisions on plans (a partner's officer).
+    BOARD_OFFICER = "board_officer", "Board officer"
 
 
 class User(AbstractUser):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "carepool.audit",
     "carepool.organisations",
     "carepool.agreements",
+    "carepool.signoff",
     "carepool.web",
 ]
 
