@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_api_tokens'),
+        ("accounts", "0002_api_tokens"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rolegrant',
-            name='role',
-            field=models.CharField(choices=[('finance_officer', 'Finance officer'), ('signatory', 'Signatory'), ('viewer', 'Viewer'), ('auditor', 'Auditor'), ('national_assurer', 'National assurer'), ('board_officer', 'Board officer')], max_length=30),
+            model_name="rolegrant",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("finance_officer", "Finance officer"),
+                    ("signatory", "Signatory"),
+                    ("viewer", "Viewer"),
+                    ("auditor", "Auditor"),
+                    ("national_assurer", "National assurer"),
+                    ("board_officer", "Board officer"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
