@@ -27,9 +27,9 @@ import hashlib
 import json
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from carepool.agreements.models import Agreement
+from carepool.agreements.models import Agreement, ContributionVariation
 from carepool.core.signoff import Stage, Subject
 from carepool.signoff.models import SignOff
 from carepool.signoff.services import SubjectRef
@@ -63,8 +63,15 @@ def _day(value: Any) -> str | None:
 def content_document(agreement: Agreement) -> dict[str, Any]:
     """What the partners approve, as plain JSON values (see the module's docstring)."""
     contributions = []
-    for c in agreement.contributions.select_related("partner").order_by(
-        "year", "partner__code", "stream_code", "mandated"
+    for c in (
+        agreement.contributions.select_related("partner")
+        .prefetch_related(
+            Prefetch(
+                "variations",
+                queryset=ContributionVariation.objects.order_by("effective_date", "id"),
+            )
+        )
+        .order_by("year", "partner__code", "stream_code", "mandated")
     ):
         contributions.append(
             {
@@ -80,7 +87,7 @@ def content_document(agreement: Agreement) -> dict[str, Any]:
                         "change_pence": v.change_pence,
                         "reason": v.reason,
                     }
-                    for v in c.variations.order_by("effective_date", "id")
+                    for v in c.variations.all()
                 ],
             }
         )
