@@ -208,6 +208,7 @@ def test_an_approval_racing_a_change_never_stands_for_content_it_did_not_see(
     agreement_url = f"{live_server.url}/api/v1/agreements/{pk}"
     for n in range(ROUNDS):
         status, body = send(agreement_url, "GET")
+        assert status == 200
         read = {"If-Match": f'"{body["version"]}"', "Authorization": basic_header("signatory")}
         results = at_once(
             lambda read=read: send(f"{agreement_url}/approvals", "POST", None, read),
