@@ -143,3 +143,18 @@ class World:
                 auditors=[],
             ),
         )
+
+
+def approve(person: User, agreement_id: int, interface: Interface = Interface.WEB) -> Any:
+    """The person's signatory approval of the agreement's current version (what they read)."""
+    version = Agreement.objects.values_list("version", flat=True).get(pk=agreement_id)
+    return agreement_services.approve_agreement(Actor(person, interface), agreement_id, version)
+
+
+def standing_approvals(agreement_id: int) -> int:
+    """How many partner approvals of the agreement stand (not withdrawn)."""
+    from carepool.signoff.models import SignOff
+
+    return SignOff.objects.filter(
+        subject_kind="agreement", subject_id=agreement_id, withdrawn_at__isnull=True
+    ).count()

@@ -11,13 +11,13 @@ from django.test import Client
 from carepool.agreements.models import (
     Agreement,
     AgreementPartner,
-    Approval,
     Contribution,
     ContributionVariation,
 )
 from carepool.agreements.services import agreement_snapshot
 from carepool.audit.models import AuditEvent
 from carepool.organisations.models import Organisation
+from carepool.signoff.models import SignOff
 from tests.factories import PASSWORD, World
 
 API = "/api/v1"
@@ -42,6 +42,17 @@ class ApiClient:
     def delete(self, path: str) -> Any:
         return self.client.delete(API + path, headers=self.headers)
 
+    def approve(self, agreement_id: int, version: int | None = None) -> Any:
+        """Approve the agreement, naming the version read (its current one by default)."""
+        if version is None:
+            version = Agreement.objects.values_list("version", flat=True).get(pk=agreement_id)
+        return self.client.post(
+            f"{API}/agreements/{agreement_id}/approvals",
+            "",
+            content_type="application/json",
+            headers={**self.headers, "If-Match": f'"{version}"'},
+        )
+
     def _send(self, method: str, path: str, body: Any) -> Any:
         data = "" if body is None else json.dumps(body)
         send = getattr(self.client, method)
@@ -64,7 +75,7 @@ def state(world: World) -> dict[str, Any]:
                 AgreementPartner,
                 Contribution,
                 ContributionVariation,
-                Approval,
+                SignOff,
                 Organisation,
                 AuditEvent,
             )
@@ -74,6 +85,7 @@ def state(world: World) -> dict[str, Any]:
             (c.pk, c.original_amount_pence, c.frequency) for c in Contribution.objects.all()
         ),
         "organisations": sorted(Organisation.objects.values_list("code", "name", "org_type")),
+        "sign_offs": sorted(SignOff.objects.values_list("pk", "withdrawn_at")),
         "last_event": AuditEvent.objects.order_by("-id").values_list("id", flat=True).first(),
     }
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from carepool.agreements.models import Agreement, Approval
+from carepool.agreements.models import Agreement
 from carepool.audit.models import AuditEvent
-from tests.api.helpers import ApiClient
-from tests.factories import World, agreement_data
+from tests.api.helpers import ApiClient, state
+from tests.factories import World, agreement_data, standing_approvals
 
 SignIn = Callable[..., ApiClient]
 
@@ -151,23 +151,59 @@ def test_deleting_an_agreement_without_contributions(api_as: SignIn, world: Worl
 
 def test_signatories_approve_and_an_edit_withdraws_approvals(api_as: SignIn, world: World) -> None:
     pk = world.agreement.pk
-    response = api_as(world.signatory).post(f"/agreements/{pk}/approvals")
+    shown = api_as(world.signatory).get(f"/agreements/{pk}")
+    version, content_hash = shown.json()["version"], shown.json()["content_hash"]
+    response = api_as(world.signatory).approve(pk)
     assert response.status_code == 201, response.content
     assert response.json()["organisation"]["code"] == "E08000035"
     assert response.json()["approved_by"] == "Signatory"
+    assert (response.json()["version"], response.json()["content_hash"]) == (
+        version,
+        content_hash,
+    )
 
-    again = api_as(world.signatory).post(f"/agreements/{pk}/approvals")
+    again = api_as(world.signatory).approve(pk)
     assert again.status_code == 422
-    assert again.json()["errors"][0]["field"] == "agreement"
+    assert again.json()["errors"][0] == {
+        "field": "version",
+        "message": f"Leeds City Council has already approved version {version}",
+    }
 
-    api_as(world.icb_signatory).post(f"/agreements/{pk}/approvals")
+    api_as(world.icb_signatory).approve(pk)
     detail = api_as(world.viewer).get(f"/agreements/{pk}").json()
     assert [a["organisation"]["code"] for a in detail["approvals"]] == ["E08000035", "QWO"]
+    assert {(a["version"], a["content_hash"]) for a in detail["approvals"]} == {
+        (version, content_hash)
+    }
 
     api_as(world.finance).patch(f"/agreements/{pk}", {"aims": "Keep people at home"})
-    assert Approval.objects.filter(agreement_id=pk).count() == 0
+    assert standing_approvals(pk) == 0
+    after = api_as(world.viewer).get(f"/agreements/{pk}").json()
+    assert after["approvals"] == [] and after["content_hash"] != content_hash
     actions = [
         e["action"] for e in api_as(world.viewer).get(f"/agreements/{pk}/history").json()["items"]
     ]
     assert actions[:3] == ["withdraw_approval", "withdraw_approval", "update"]
     assert AuditEvent.objects.filter(action="approve", interface="api").count() == 2
+
+
+def test_an_approval_needs_if_match_and_refuses_a_superseded_version(
+    api_as: SignIn, world: World
+) -> None:
+    pk = world.agreement.pk
+    before = state(world)
+    blind = api_as(world.signatory).post(f"/agreements/{pk}/approvals")
+    assert blind.status_code == 422
+    assert blind.json()["errors"][0]["field"] == "version"
+    assert "Say which version of the agreement you read" in blind.json()["errors"][0]["message"]
+    assert state(world) == before
+    read = api_as(world.signatory).get(f"/agreements/{pk}").json()["version"]
+    api_as(world.finance).patch(f"/agreements/{pk}", {"aims": "Changed meanwhile"})
+    before = state(world)
+    stale = api_as(world.signatory).approve(pk, read)
+    assert stale.status_code == 422
+    assert stale.json()["errors"][0]["message"] == (
+        f"Version {read} of the agreement has been superseded by version {read + 1}; "
+        f"read version {read + 1} and approve that"
+    )
+    assert state(world) == before

@@ -14,7 +14,7 @@ SignIn = Callable[..., ApiClient]
 def test_an_agreement_reads_the_same_through_both(api_as: SignIn, world: World) -> None:
     pk = world.agreement.pk
     api = api_as(world.signatory)
-    api.post(f"/agreements/{pk}/approvals")
+    api.approve(pk)
 
     listed = api.get("/agreements").json()["items"]
     shown = api.get(f"/agreements/{pk}").json()

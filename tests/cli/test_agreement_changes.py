@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from carepool.agreements.models import Agreement, Approval
+from carepool.agreements.models import Agreement
 from carepool.agreements.services import accept_invitation, agreement_snapshot
 from carepool.audit.models import AuditEvent, Interface
 from carepool.audit.services import Actor
+from carepool.signoff.models import SignOff
 from tests.cli.helpers import as_json, carepool
 from tests.factories import agreement_data
 
@@ -37,7 +38,7 @@ def state(world) -> tuple[dict[str, Any], int, int, int]:
     return (
         agreement_snapshot(Agreement.objects.get(pk=world.agreement.pk)),
         Agreement.objects.count(),
-        Approval.objects.count(),
+        SignOff.objects.filter(withdrawn_at__isnull=True).count(),
         AuditEvent.objects.count(),
     )
 
@@ -272,17 +273,29 @@ def test_update_that_changes_nothing_says_so_and_records_nothing(world) -> None:
     assert state(world) == before
 
 
+def version_of(world) -> str:
+    return str(Agreement.objects.get(pk=world.agreement.pk).version)
+
+
 def test_update_withdraws_approvals(world) -> None:
-    assert (
-        carepool("agreements", "approve", world.agreement.pk, "--user", "signatory").exit_code == 0
+    approved = carepool(
+        "agreements",
+        "approve",
+        world.agreement.pk,
+        "--user",
+        "signatory",
+        "--expect-version",
+        version_of(world),
     )
+    assert approved.exit_code == 0, approved.output
 
     result = carepool(
         "agreements", "update", world.agreement.pk, "--user", "finance", "--set", "aims=New aims"
     )
 
     assert result.exit_code == 0, result.output
-    assert not Approval.objects.exists()
+    assert not SignOff.objects.filter(withdrawn_at__isnull=True).exists()
+    assert SignOff.objects.get().withdrawn_because == "the agreement's terms changed"
     assert AuditEvent.objects.filter(action="withdraw_approval", interface="cli").exists()
 
 
@@ -366,26 +379,79 @@ def test_a_user_without_the_finance_role_cannot_update(world, username) -> None:
 
 
 def test_a_signatory_approves_once(world) -> None:
-    result = carepool("agreements", "approve", world.agreement.pk, "--user", "signatory", "--json")
+    version = version_of(world)
+    shown = as_json(
+        carepool("agreements", "show", world.agreement.pk, "--user", "signatory", "--json")
+    )
+    result = carepool(
+        "agreements",
+        "approve",
+        world.agreement.pk,
+        "--user",
+        "signatory",
+        "--expect-version",
+        version,
+        "--json",
+    )
 
     assert result.exit_code == 0, result.output
     data = as_json(result)
     assert data["organisation"]["code"] == "E08000035"
     assert data["approved_by"] == "Signatory"
+    assert (data["version"], data["content_hash"]) == (int(version), shown["content_hash"])
     event = latest_event()
-    assert (event.interface, event.action, event.object_type) == ("cli", "approve", "approval")
+    assert (event.interface, event.action, event.object_type) == ("cli", "approve", "sign_off")
 
     before = state(world)
-    again = carepool("agreements", "approve", world.agreement.pk, "--user", "signatory")
+    again = carepool(
+        "agreements",
+        "approve",
+        world.agreement.pk,
+        "--user",
+        "signatory",
+        "--expect-version",
+        version,
+    )
     assert again.exit_code == 2
-    assert "agreement: Leeds City Council has already approved this agreement" in again.stderr
+    assert f"version: Leeds City Council has already approved version {version}" in again.stderr
+    assert state(world) == before
+
+
+def test_approving_needs_the_version_read_and_refuses_a_superseded_one(world) -> None:
+    before = state(world)
+    blind = carepool("agreements", "approve", world.agreement.pk, "--user", "signatory")
+    assert blind.exit_code == 2
+    assert "version: Say which version of the agreement you read" in blind.stderr
+    assert state(world) == before
+    read = version_of(world)
+    carepool(
+        "agreements", "update", world.agreement.pk, "--user", "finance", "--set", "aims=Changed"
+    )
+    before = state(world)
+    stale = carepool(
+        "agreements", "approve", world.agreement.pk, "--user", "signatory", "--expect-version", read
+    )
+    assert stale.exit_code == 2
+    assert f"Version {read} of the agreement has been superseded by version {int(read) + 1}" in (
+        stale.stderr
+    )
     assert state(world) == before
 
 
 def test_approving_prints_a_confirmation(world) -> None:
-    result = carepool("agreements", "approve", world.agreement.pk, "--user", "icb_signatory")
+    version = version_of(world)
+    result = carepool(
+        "agreements",
+        "approve",
+        world.agreement.pk,
+        "--user",
+        "icb_signatory",
+        "--expect-version",
+        version,
+    )
     assert result.exit_code == 0, result.output
     assert "NHS West Yorkshire Integrated Care Board approved agreement" in result.stdout
+    assert f"version {version}" in result.stdout
 
 
 @pytest.mark.parametrize("username", ["finance", "viewer"])

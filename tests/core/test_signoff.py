@@ -159,3 +159,14 @@ def test_status_counts_only_standing_sign_offs_of_exactly_the_current_content(re
     assert state.approved_by <= {r.organisation for r in standing}
     assert set(state.waiting_for) | state.approved_by >= set(PLAN.partners)
     assert not set(state.waiting_for) & state.approved_by
+
+
+def test_a_label_starting_a_sentence_keeps_its_capitals() -> None:
+    # str.capitalize() would have said "The 2024-25 plan for leeds".
+    with pytest.raises(ValidationFailed) as raised:
+        check_sign(PLAN, [], Stage.PARTNER, "ICB", "The ICB", 2, "c" * 64)
+    assert raised.value.errors[0].message.startswith("The 2024-25 plan for Leeds changed")
+    agreement = Subject("agreement", "the agreement", 1, "a" * 64, ("ICB",))
+    with pytest.raises(ValidationFailed) as raised:
+        check_sign(agreement, [], Stage.BOARD, "ICB", "The ICB", 1)
+    assert raised.value.errors[0].message == "The agreement has no board approval stage"

@@ -9,12 +9,14 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from carepool.accounts.models import RoleGrant, User
-from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.models import Agreement, Contribution, ContributionVariation
 from carepool.agreements.selectors import completeness_of, visible_agreements
+from carepool.agreements.signing import content_hash
 from carepool.audit.models import AuditEvent
 from carepool.demo import DEMO_PASSWORD, load_demo
 from carepool.io import DataDirectoryMissing
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
+from carepool.signoff.models import SignOff
 from tests.reference_data import POPULATION_2019, POPULATION_2020
 
 LEEDS = "Leeds Better Care Fund pooled budget 2024 to 2027"
@@ -28,7 +30,7 @@ MODELS = (
     Agreement,
     Contribution,
     ContributionVariation,
-    Approval,
+    SignOff,
     AuditEvent,
 )
 
@@ -89,8 +91,10 @@ def test_loads_the_reference_data_and_a_complete_leeds_agreement(demo) -> None:
         "dfg",
         "2024-10-01",
     )
-    approval = Approval.objects.get(agreement=leeds)
-    assert (approval.organisation.code, approval.approved_by.username) == ("QWO", "icb-signatory")
+    approval = SignOff.objects.get(agreement=leeds)
+    assert (approval.organisation.code, approval.signed_by.username) == ("QWO", "icb-signatory")
+    assert (approval.version, approval.content_hash) == (leeds.version, content_hash(leeds))
+    assert approval.withdrawn_at is None
     assert Organisation.objects.get(code="E08000035").name == "Leeds City Council"
     assert Agreement.objects.get(title=KENT).contributions.count() == 2
 

@@ -167,3 +167,62 @@ def test_sqlite_writers_wait_their_turn(
         assert [status for status, _ in results] == [200, 201], (n, results)
     assert Contribution.objects.get(pk=world.nhs_min.pk).variations.count() == 16
     assert Agreement.objects.get(pk=world.agreement.pk).aims == "Aims 15"
+
+
+def _signoffs(agreement_id: int) -> list[Any]:
+    from carepool.signoff.models import SignOff
+
+    return list(SignOff.objects.filter(subject_kind="agreement", subject_id=agreement_id))
+
+
+def test_two_signatories_of_one_partner_approving_at_once_make_one_approval(
+    flushable_audit: None, live_server: Any, world: World
+) -> None:
+    from carepool.accounts.models import Role
+    from tests.factories import user
+
+    user("second_signatory", world.council, Role.SIGNATORY)
+    pk = world.agreement.pk
+    url = f"{live_server.url}/api/v1/agreements/{pk}/approvals"
+    read = {"If-Match": f'"{Agreement.objects.get(pk=pk).version}"'}
+    results = at_once(
+        lambda: send(url, "POST", None, {**read, "Authorization": basic_header("signatory")}),
+        lambda: send(
+            url, "POST", None, {**read, "Authorization": basic_header("second_signatory")}
+        ),
+    )
+    assert sorted(status for status, _ in results) == [201, 422], results
+    refused = next(body for status, body in results if status == 422)
+    assert "Leeds City Council has already" in refused["errors"][0]["message"]
+    assert len(_signoffs(pk)) == 1
+    assert AuditEvent.objects.filter(action="approve").count() == 1
+
+
+def test_an_approval_racing_a_change_never_stands_for_content_it_did_not_see(
+    flushable_audit: None, live_server: Any, world: World
+) -> None:
+    from carepool.agreements import signing
+    from carepool.agreements.selectors import approvals_of
+
+    pk = world.agreement.pk
+    agreement_url = f"{live_server.url}/api/v1/agreements/{pk}"
+    for n in range(ROUNDS):
+        status, body = send(agreement_url, "GET")
+        assert status == 200
+        read = {"If-Match": f'"{body["version"]}"', "Authorization": basic_header("signatory")}
+        results = at_once(
+            lambda read=read: send(f"{agreement_url}/approvals", "POST", None, read),
+            lambda n=n: send(agreement_url, "PATCH", {"aims": f"Aims {n}"}),
+        )
+        approved, changed = results
+        assert changed[0] == 200, results
+        # Either the approval came first (and the change withdrew it) or it was refused.
+        assert approved[0] in (201, 422), results
+        if approved[0] == 422:
+            assert "has been superseded" in approved[1]["errors"][0]["message"]
+        agreement = Agreement.objects.get(pk=pk)
+        assert not approvals_of(agreement).exists()
+        for row in _signoffs(pk):
+            assert row.withdrawn_at is not None
+            assert row.version < agreement.version
+            assert row.content_hash != signing.content_hash(agreement)

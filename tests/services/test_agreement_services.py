@@ -9,13 +9,14 @@ from django.db import connection, transaction
 
 from carepool.accounts.permissions import Forbidden, NotFound
 from carepool.agreements import selectors, services
-from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.models import Agreement, Contribution, ContributionVariation
 from carepool.audit.models import AppendOnlyError, AuditEvent, Interface
 from carepool.audit.services import Actor
 from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
-from tests.factories import agreement_data
+from carepool.signoff.models import SignOff
+from tests.factories import agreement_data, approve, standing_approvals
 
 
 def state():
@@ -24,7 +25,7 @@ def state():
         list(Agreement.objects.order_by("pk").values()),
         list(Contribution.objects.order_by("pk").values()),
         list(ContributionVariation.objects.order_by("pk").values()),
-        list(Approval.objects.order_by("pk").values()),
+        list(SignOff.objects.order_by("pk").values()),
         AuditEvent.objects.count(),
     )
 
@@ -182,7 +183,7 @@ class TestRefusals:
             NotFound,
         )
         refused(
-            lambda: services.approve_agreement(outsider, world.agreement.pk),
+            lambda: services.approve_agreement(outsider, world.agreement.pk, 1),
             None,
             "No such agreement",
             NotFound,
@@ -316,24 +317,25 @@ class TestWrites:
         }
 
     def test_changes_withdraw_approvals(self, world, finance):
-        services.approve_agreement(Actor(world.signatory, Interface.WEB), world.agreement.pk)
-        services.approve_agreement(Actor(world.icb_signatory, Interface.WEB), world.agreement.pk)
-        assert world.agreement.approvals.count() == 2
+        approve(world.signatory, world.agreement.pk)
+        approve(world.icb_signatory, world.agreement.pk)
+        assert standing_approvals(world.agreement.pk) == 2
         services.add_contribution(finance, world.agreement.pk, contribution_data())
-        assert world.agreement.approvals.count() == 0
+        assert standing_approvals(world.agreement.pk) == 0
         assert AuditEvent.objects.filter(action="withdraw_approval").count() == 2
 
     def test_signatory_approves_once(self, world):
         signatory = Actor(world.signatory, Interface.WEB)
-        services.approve_agreement(signatory, world.agreement.pk)
+        version = Agreement.objects.get(pk=world.agreement.pk).version
+        services.approve_agreement(signatory, world.agreement.pk, version)
         refused(
-            lambda: services.approve_agreement(signatory, world.agreement.pk),
-            "agreement",
-            "already approved",
+            lambda: services.approve_agreement(signatory, world.agreement.pk, version),
+            "version",
+            f"Leeds City Council has already approved version {version}",
         )
         refused(
             lambda: services.approve_agreement(
-                Actor(world.finance, Interface.WEB), world.agreement.pk
+                Actor(world.finance, Interface.WEB), world.agreement.pk, version
             ),
             None,
             "signatory role",
@@ -411,7 +413,7 @@ class TestAuditTrail:
 
 class TestRiskShareProvisions:
     def test_add_and_remove_are_audited_and_withdraw_approvals(self, world, finance):
-        services.approve_agreement(Actor(world.signatory, Interface.WEB), world.agreement.pk)
+        approve(world.signatory, world.agreement.pk)
         services.add_risk_share_provision(
             finance, world.agreement.pk, {"kind": "risk_pool", "amount": "500,000"}
         )
@@ -421,7 +423,7 @@ class TestRiskShareProvisions:
             {"kind": "risk_pool", "applies_to": "overspend", "amount": "500000.00"},
             {"kind": "carry_forward", "applies_to": "underspend"},
         ]
-        assert world.agreement.approvals.count() == 0
+        assert standing_approvals(world.agreement.pk) == 0
         services.remove_risk_share_provision(finance, world.agreement.pk, 1)
         world.agreement.refresh_from_db()
         assert [p["kind"] for p in world.agreement.risk_share] == ["carry_forward"]
@@ -480,7 +482,7 @@ class TestReviewFindings:
     def test_approved_agreement_cannot_be_deleted_by_one_partner(self, world, finance):
         agreement = services.create_agreement(finance, agreement_data(title="Short-lived"))
         services.accept_invitation(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
-        services.approve_agreement(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
+        approve(world.icb_signatory, agreement.pk)
         refused(
             lambda: services.delete_agreement(finance, agreement.pk),
             "agreement",

@@ -11,13 +11,14 @@ from django.db import transaction
 from carepool.accounts.models import Role
 from carepool.accounts.permissions import Forbidden, NotFound
 from carepool.agreements import selectors, services
-from carepool.agreements.models import AgreementPartner, Approval, Contribution, PartnerStatus
+from carepool.agreements.models import AgreementPartner, Contribution, PartnerStatus
 from carepool.audit.models import AuditEvent, Interface
 from carepool.audit.services import Actor
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.organisations import services as organisation_services
 from carepool.organisations.models import Organisation
-from tests.factories import World, user
+from carepool.signoff.models import SignOff
+from tests.factories import World, approve, standing_approvals, user
 
 
 def web(person: Any) -> Actor:
@@ -28,7 +29,7 @@ def snapshot() -> tuple[Any, ...]:
     return (
         list(AgreementPartner.objects.order_by("pk").values()),
         list(Contribution.objects.order_by("pk").values()),
-        list(Approval.objects.order_by("pk").values()),
+        list(SignOff.objects.order_by("pk").values()),
         list(Organisation.objects.order_by("pk").values()),
         AuditEvent.objects.count(),
     )
@@ -88,10 +89,10 @@ class TestInvitations:
             assert "signatory role" in str(error)
 
     def test_declining_removes_the_partner_and_withdraws_approvals(self, invited: World) -> None:
-        services.approve_agreement(web(invited.signatory), invited.agreement.pk)
+        approve(invited.signatory, invited.agreement.pk)
         services.decline_invitation(web(invited.outsider), invited.agreement.pk)
         assert not invited.agreement.partnerships.filter(organisation=invited.kent).exists()
-        assert not Approval.objects.filter(agreement=invited.agreement).exists()
+        assert standing_approvals(invited.agreement.pk) == 0
         with pytest.raises(NotFound):
             services.accept_invitation(web(invited.outsider), invited.agreement.pk)
 
@@ -148,9 +149,9 @@ class TestMoneyBelongsToItsPartner:
         assert icb_money.variations.count() == 2
 
     def test_changing_instalments_withdraws_approvals(self, world: World) -> None:
-        services.approve_agreement(web(world.icb_signatory), world.agreement.pk)
+        approve(world.icb_signatory, world.agreement.pk)
         services.update_contribution(web(world.finance), world.ibcf.pk, {"frequency": "monthly"})
-        assert not Approval.objects.filter(agreement=world.agreement).exists()
+        assert standing_approvals(world.agreement.pk) == 0
 
 
 def stale_writes(world: World) -> list[tuple[str, Callable[[int], Any]]]:
@@ -159,7 +160,6 @@ def stale_writes(world: World) -> list[tuple[str, Callable[[int], Any]]]:
     return [
         ("update agreement", lambda v: services.update_agreement(finance, a, {"aims": "x"}, v)),
         ("delete agreement", lambda v: services.delete_agreement(finance, a, v)),
-        ("approve", lambda v: services.approve_agreement(web(world.signatory), a, v)),
         (
             "remove provision",
             lambda v: services.remove_risk_share_provision(finance, a, 1, v),
@@ -191,7 +191,6 @@ def stale_writes(world: World) -> list[tuple[str, Callable[[int], Any]]]:
 STALE_WRITES = [
     "update agreement",
     "delete agreement",
-    "approve",
     "remove provision",
     "change instalments",
     "vary",

@@ -6,10 +6,11 @@ import html as html_lib
 import re
 from typing import Any
 
-from carepool.agreements.models import Agreement, Approval, Contribution, ContributionVariation
+from carepool.agreements.models import Agreement, Contribution, ContributionVariation
 from carepool.agreements.services import agreement_snapshot
 from carepool.audit.models import AuditEvent
 from carepool.organisations.models import Organisation
+from carepool.signoff.models import SignOff
 from tests.factories import World
 
 
@@ -23,7 +24,7 @@ def state(world: World) -> dict[str, Any]:
             Contribution.objects.values_list("pk", "original_amount_pence", "frequency")
         ),
         "variations": ContributionVariation.objects.count(),
-        "approvals": Approval.objects.count(),
+        "approvals": sorted(SignOff.objects.values_list("pk", "withdrawn_at")),
         "organisations": sorted(Organisation.objects.values_list("code", "name", "org_type")),
         "audit_events": AuditEvent.objects.count(),
     }

@@ -12,7 +12,7 @@ from django.urls import reverse
 from carepool.agreements import services as agreement_services
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
-from tests.factories import PASSWORD, World, agreement_data
+from tests.factories import PASSWORD, World, agreement_data, approve
 from tests.web.helpers import state
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +183,7 @@ def test_delete_is_offered_only_where_it_can_succeed(login, world):
     page = client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
     assert offered in page
     agreement_services.accept_invitation(Actor(world.icb_signatory, Interface.WEB), agreement.pk)
-    agreement_services.approve_agreement(Actor(world.signatory, Interface.WEB), agreement.pk)
+    approve(world.signatory, agreement.pk)
     page = client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
     assert offered not in page  # approved: one partner alone cannot delete it
 

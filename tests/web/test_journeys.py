@@ -8,13 +8,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from carepool.agreements.models import Agreement, Approval, Contribution
+from carepool.agreements import services as agreement_services
+from carepool.agreements import signing
+from carepool.agreements.models import Agreement, Contribution
 from carepool.agreements.services import add_risk_share_provision
 from carepool.audit.models import AuditEvent, Interface
 from carepool.audit.services import Actor
 from carepool.organisations.models import Organisation
 from carepool.web.presenters.agreements import agreement_form_values
-from tests.factories import populations
+from tests.factories import populations, standing_approvals
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -165,21 +167,65 @@ def test_signatories_approve_once_and_the_button_goes(login, world):
     client = login("signatory")
     url = reverse("web:agreement", args=[world.agreement.pk])
     approve = reverse("web:agreement_approve", args=[world.agreement.pk])
-    assert approve in client.get(url).content.decode()
-    response = client.post(approve, follow=True)
+    shown = client.get(url).content.decode()
+    assert approve in shown
+    form = _hidden_fields(shown, approve)
+    agreement = Agreement.objects.get(pk=world.agreement.pk)
+    assert form == {
+        "version": str(agreement.version),
+        "content_hash": signing.content_hash(agreement),
+    }
+    response = client.post(approve, form, follow=True)
     page = text(response)
-    assert "Leeds City Council approved the agreement" in success_banner(page)
+    assert (
+        f"Leeds City Council approved the agreement (version {agreement.version})"
+        in success_banner(page)
+    )
     assert approve not in page
     approvals = page[page.index('id="approvals"') : page.index('id="history"')]
     assert "Signatory" in approvals
+    assert f"this is version {agreement.version}" in approvals
     assert "Waiting for approval from:" in approvals
     assert "NHS West Yorkshire Integrated Care Board" in approvals
-    assert Approval.objects.filter(agreement=world.agreement).count() == 1
+    assert standing_approvals(world.agreement.pk) == 1
     # approving twice is refused by the service and said plainly
-    again = text(client.post(approve, follow=True))
-    assert "Leeds City Council has already approved this agreement" in again
-    assert Approval.objects.filter(agreement=world.agreement).count() == 1
+    again = text(client.post(approve, form, follow=True))
+    assert f"Leeds City Council has already approved version {agreement.version}" in again
+    assert standing_approvals(world.agreement.pk) == 1
     assert client.get(approve).status_code == 405
+
+
+def test_an_approval_of_a_page_read_before_a_change_is_refused_and_the_old_one_is_listed(
+    login, world
+):
+    client = login("signatory")
+    url = reverse("web:agreement", args=[world.agreement.pk])
+    approve = reverse("web:agreement_approve", args=[world.agreement.pk])
+    client.post(approve, _hidden_fields(client.get(url).content.decode(), approve))
+    icb = login("icb_signatory")  # the ICB's signatory reads the page ...
+    form = _hidden_fields(icb.get(url).content.decode(), approve)
+    agreement_services.update_agreement(  # ... and the agreement changes meanwhile
+        Actor(world.finance, Interface.WEB), world.agreement.pk, {"aims": "Changed meanwhile"}
+    )
+    page = text(icb.post(approve, form, follow=True))
+    version = int(form["version"])
+    assert (
+        f"Version {version} of the agreement has been superseded by version {version + 1}" in page
+    )
+    assert standing_approvals(world.agreement.pk) == 0
+    # The withdrawn approval stays on the page, naming the version it approved.
+    assert f"Leeds City Council (Signatory) approved version {version}" in page
+    assert "because the agreement's terms changed" in page
+
+
+def _hidden_fields(page: str, action: str) -> dict[str, str]:
+    form = page[page.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    return {
+        name: value
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
+        if name != "csrfmiddlewaretoken"
+    }
 
 
 # --- contributions ------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Partnership agreements, their partners, contributions, variations and sign-off.
+"""Partnership agreements, their partners, contributions and variations.
+
+Partners' approvals are sign-offs (``carepool.signoff``, ``carepool.agreements.signing``).
 
 Rows here are only written by ``carepool.agreements.services``, which validates through
 ``carepool.core`` and records every change in the audit trail.
@@ -162,22 +164,3 @@ class ContributionVariation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution}: change of {self.change_pence}p from {self.effective_date}"
-
-
-class Approval(models.Model):
-    """A partner's signatory approving the agreement as it stands."""
-
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="approvals")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    approved_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agreement", "organisation"], name="one_approval_per_partner"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Approval of {self.agreement} by {self.organisation}"

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from carepool.agreements import selectors
+from carepool.agreements import selectors, signing
 from carepool.agreements.models import (
     Agreement,
     AgreementPartner,
-    Approval,
     Contribution,
     ContributionVariation,
 )
@@ -26,6 +25,7 @@ from carepool.core.contributions import ContributionTotals, Instalment
 from carepool.core.money import Money
 from carepool.core.rules import FundingStream, Programme, YearRules
 from carepool.organisations.records import area_ref, organisation_ref
+from carepool.signoff.models import SignOff
 
 # -- the year's rules ------------------------------------------------------------------------
 
@@ -90,11 +90,14 @@ def agreement_terms(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def approval(a: Approval) -> dict[str, Any]:
+def approval(a: SignOff) -> dict[str, Any]:
+    """A partner's approval: who, when, and exactly which version and content it approved."""
     return {
         "organisation": organisation_ref(a.organisation),
-        "approved_by": a.approved_by.display_name,
-        "approved_at": iso(a.approved_at),
+        "approved_by": a.signed_by.display_name,
+        "approved_at": iso(a.signed_at),
+        "version": a.version,
+        "content_hash": a.content_hash,
     }
 
 
@@ -125,6 +128,7 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
         "auditors": [organisation_ref(o) for o in agreement.auditors.order_by("name")],
         **agreement_terms(agreement),
         "approvals": [approval(a) for a in selectors.approvals_of(agreement)],
+        "content_hash": signing.content_hash(agreement),
         "completeness": completeness(selectors.completeness_of(agreement)),
         "contribution_years": [y.label for y in selectors.contribution_years(agreement)],
         "warnings": area_warnings(agreement),

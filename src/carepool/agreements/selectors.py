@@ -13,10 +13,10 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from carepool.accounts.models import Role
 from carepool.accounts.permissions import PARTNER_READ_ROLES, NotFound, is_active, reads_everything
+from carepool.agreements import signing
 from carepool.agreements.models import (
     Agreement,
     AgreementPartner,
-    Approval,
     Contribution,
     ContributionVariation,
     PartnerStatus,
@@ -44,6 +44,9 @@ from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import StoredProvisions, read_stored_provisions
 from carepool.core.rules import Programme, load_rules
+from carepool.core.signoff import Stage
+from carepool.signoff.models import SignOff
+from carepool.signoff.services import sign_offs_of
 
 if TYPE_CHECKING:
     from carepool.accounts.models import User
@@ -112,11 +115,11 @@ def get_invitation(user: User | None, agreement_id: int | str) -> AgreementPartn
 
 
 def may_approve(user: User, agreement: Agreement) -> bool:
-    """A partner's signatory approves once, until a change withdraws the approvals."""
+    """A partner's signatory approves a version once; a change withdraws the approvals."""
     return (
         user.has_role(Role.SIGNATORY)
         and is_partner(user, agreement)
-        and not agreement.approvals.filter(organisation_id=user.organisation_id).exists()
+        and not approvals_of(agreement).filter(organisation_id=user.organisation_id).exists()
     )
 
 
@@ -318,8 +321,24 @@ def schedule_of(contribution: Contribution) -> tuple[Instalment, ...]:
     return instalment_schedule(to_core_contribution(contribution))
 
 
-def approvals_of(agreement: Agreement) -> QuerySet[Approval]:
-    return agreement.approvals.select_related("organisation", "approved_by").order_by("approved_at")
+def approvals_of(agreement: Agreement) -> QuerySet[SignOff]:
+    """The partners' approvals standing for the agreement as it is now: of its current
+    version and content hash, not withdrawn; oldest first."""
+    return sign_offs_of(signing.KIND, agreement.pk).filter(
+        stage=Stage.PARTNER.value,
+        withdrawn_at__isnull=True,
+        version=agreement.version,
+        content_hash=signing.content_hash(agreement),
+    )
+
+
+def earlier_approvals_of(agreement: Agreement) -> QuerySet[SignOff]:
+    """Approvals withdrawn by later changes, newest first: each names the version it approved."""
+    return (
+        sign_offs_of(signing.KIND, agreement.pk)
+        .filter(stage=Stage.PARTNER.value, withdrawn_at__isnull=False)
+        .order_by("-signed_at", "-id")
+    )
 
 
 def history(user: User | None, agreement_id: int | str) -> QuerySet[AuditEvent]:

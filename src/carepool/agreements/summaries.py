@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
+from carepool.agreements import signing
 from carepool.agreements.models import (
     Agreement,
     AgreementPartner,
-    Approval,
     Contribution,
     ContributionVariation,
 )
@@ -27,6 +27,8 @@ from carepool.core.agreements import (
 )
 from carepool.core.money import Money, total
 from carepool.core.periods import FinancialYear
+from carepool.core.signoff import Stage
+from carepool.signoff.models import SignOff
 
 
 class Status(StrEnum):
@@ -99,13 +101,23 @@ def summarise_agreements(agreements: QuerySet[Agreement]) -> list[AgreementSumma
         .distinct()
     ):
         contributed[agreement_id].setdefault(FinancialYear.parse(year), set()).add(code)
-    approvals = dict(
-        Approval.objects.filter(agreement_id__in=ids)
+    # Standing partner approvals of each agreement's current version. Every change withdraws
+    # the standing ones, so for a list the version stands for the content (the agreement's
+    # page also checks the content hash, see ``selectors.approvals_of``).
+    versions = {a.pk: a.version for a in rows}
+    approvals: dict[int, int] = defaultdict(int)
+    for agreement_id, version in (
+        SignOff.objects.filter(
+            subject_kind=signing.KIND,
+            subject_id__in=ids,
+            stage=Stage.PARTNER.value,
+            withdrawn_at__isnull=True,
+        )
         .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("id"))
-        .values_list("agreement_id", "n")
-    )
+        .values_list("subject_id", "version")
+    ):
+        if versions.get(agreement_id) == version:
+            approvals[agreement_id] += 1
     summaries = []
     for agreement in rows:
         codes = tuple(partner_codes.get(agreement.pk, ()))

@@ -236,6 +236,10 @@ class ApprovalOut(BaseModel):
     organisation: OrganisationRef
     approved_by: str
     approved_at: datetime
+    version: int = Field(description="The version of the agreement this approval is of")
+    content_hash: str = Field(
+        description="SHA-256 of the content approved (docs/adr/0017-one-sign-off-mechanism.md)"
+    )
 
 
 class CompletenessItemOut(BaseModel):
@@ -303,6 +307,10 @@ class AgreementDetail(AgreementSummary):
     )
     version: int = Field(
         description="Goes up with every change to the agreement or its money; also the ETag"
+    )
+    content_hash: str = Field(
+        description="SHA-256 of what the partners approve (terms, partners, risk share, "
+        "contributions and variations) at this version; approvals name it"
     )
     created_at: datetime
     updated_at: datetime

@@ -91,6 +91,12 @@ class Status:
         return bool(self.approved_by) or self.board is not None or self.national is not None
 
 
+def _sentence(label: str) -> str:
+    """The label starting a sentence: only its first letter raised ("The 2024-25 plan for
+    Leeds"; ``str.capitalize`` would lower the rest, "leeds")."""
+    return label[:1].upper() + label[1:]
+
+
 def current(subject: Subject, records: Iterable[SignOffRecord]) -> list[SignOffRecord]:
     """The sign-offs standing for the subject's current version and content."""
     return [
@@ -133,7 +139,7 @@ def check_sign(
     field = "version"
     if stage not in subject.stages:
         raise ValidationFailed.single(
-            "stage", f"{subject.label.capitalize()} has no {stage.label.lower()} stage"
+            "stage", f"{_sentence(subject.label)} has no {stage.label.lower()} stage"
         )
     if version != subject.version:
         raise ValidationFailed.single(
@@ -144,7 +150,7 @@ def check_sign(
     if content_hash is not None and content_hash != subject.content_hash:
         raise ValidationFailed.single(
             field,
-            f"{subject.label.capitalize()} changed after you read it; read it again and approve "
+            f"{_sentence(subject.label)} changed after you read it; read it again and approve "
             "what it says now",
         )
     if not subject.open_for_signing:

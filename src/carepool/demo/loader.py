@@ -253,5 +253,8 @@ def _ensure_agreement(
     summary.variations_created += 1
     # Last, because any change to the money withdraws earlier approvals.
     approver = User.objects.get(username=content.LEEDS_APPROVER)
-    agreement_services.approve_agreement(Actor(approver, Interface.SYSTEM), agreement.pk)
+    agreement.refresh_from_db(fields=["version"])
+    agreement_services.approve_agreement(
+        Actor(approver, Interface.SYSTEM), agreement.pk, agreement.version
+    )
     summary.approvals_created += 1

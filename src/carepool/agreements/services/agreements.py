@@ -10,6 +10,7 @@ from django.db import transaction
 
 from carepool.accounts.models import Role
 from carepool.accounts.permissions import require_role
+from carepool.agreements import signing
 from carepool.agreements.models import Agreement
 from carepool.agreements.selectors import contribution_years
 from carepool.agreements.services._loading import (
@@ -281,7 +282,7 @@ def delete_agreement(actor: Actor, agreement_id: int | str, expected_version: An
         raise ValidationFailed.single(
             "agreement", "An agreement with contributions cannot be deleted"
         )
-    if agreement.approvals.exists():
+    if signing.standing(agreement).exists():
         raise ValidationFailed.single(
             "agreement",
             "A partner has approved this agreement, so one partner alone cannot delete it",

@@ -122,13 +122,14 @@ def agreement_history(request: HttpRequest, agreement_id: int) -> Records[dict]:
 
 @router.post(
     "/agreements/{agreement_id}/approvals",
-    response=responses({201: ApprovalOut}, (401, 403, 404, 409, 422, 503)),
+    response=responses({201: ApprovalOut}, (401, 403, 404, 422, 503)),
     summary="Approve an agreement",
 )
 def approve_agreement(request: HttpRequest, agreement_id: int) -> Status:
-    """Approve the agreement as it stands, for your organisation. Needs the signatory role.
-    Send ``If-Match`` with the version you read, so that you never approve changes you have
-    not seen (409 if there are any)."""
+    """Approve, for your organisation, the version of the agreement you read. Needs the
+    signatory role. ``If-Match`` (the ``ETag`` you read) is required: the approval names that
+    version and its ``content_hash``. A superseded version is refused (422) and nothing is
+    recorded; any later change withdraws the approval, which stays in the history."""
     approval = services.approve_agreement(actor_of(request), agreement_id, if_match(request))
     return Status(201, records.approval(approval))
 

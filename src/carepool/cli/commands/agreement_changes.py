@@ -199,8 +199,9 @@ def approve(
 ) -> None:
     """Approve an agreement for the user's organisation (signatories of a partner).
 
-    Any later change to the terms or the money withdraws the approval. Give
-    --expect-version (the version you read) so you never approve changes you have not seen.
+    --expect-version is required: the version you read ('show' prints it), which is the
+    version the approval names, with its content hash. A superseded version is refused. Any
+    later change to the terms or the money withdraws the approval (it stays in the history).
     """
     out = Output(as_json)
     with out.guard("agreement_id"):
@@ -216,7 +217,7 @@ def approve(
     out.print(
         _done(
             f"{escape(data['organisation']['name'])} approved agreement {agreement_id}: "
-            f"{escape(title)} (by {escape(data['approved_by'])})"
+            f"{escape(title)}, version {data['version']} (by {escape(data['approved_by'])})"
         )
     )
 

@@ -114,8 +114,10 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
                 ("Reporting", ReportingFrequency(reporting).label if reporting else "not stated"),
                 (
                     "Version",
-                    f"{data['version']} (give --expect-version {data['version']} to change it)",
+                    f"{data['version']} (give --expect-version {data['version']} to change "
+                    "or approve it)",
                 ),
+                ("Content hash", data["content_hash"]),
             ],
         )
     )
@@ -146,12 +148,13 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
         out.print(
             render.table(
                 "Approvals",
-                ("Organisation", "Approved by", "At"),
+                ("Organisation", "Approved by", "At", "Version"),
                 (
                     (
                         a["organisation"]["name"],
                         a["approved_by"],
                         a["approved_at"][:16].replace("T", " "),
+                        str(a["version"]),
                     )
                     for a in data["approvals"]
                 ),

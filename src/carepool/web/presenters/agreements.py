@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from carepool.agreements import selectors as agreement_selectors
+from carepool.agreements import signing
 from carepool.agreements.models import Agreement
 from carepool.agreements.services import agreement_snapshot
 from carepool.agreements.summaries import (
@@ -49,7 +50,9 @@ def actions_for(user: User, agreement: Agreement) -> AgreementActions:
         edit=edit,
         approve=agreement_selectors.may_approve(user, agreement),
         # Offered only where the service would allow it: no money recorded, nobody approved.
-        delete=edit and not agreement.contributions.exists() and not agreement.approvals.exists(),
+        delete=edit
+        and not agreement.contributions.exists()
+        and not signing.standing(agreement).exists(),
     )
 
 
@@ -185,10 +188,16 @@ def completeness_view(report: CompletenessReport) -> CompletenessView:
     return CompletenessView(rows, present, missing, present + missing)
 
 
+# How many withdrawn approvals the agreement page lists (the full trail has them all).
+EARLIER_APPROVALS = 10
+
+
 @dataclass(frozen=True)
 class ApprovalsView:
     approved: list[dict[str, str]]
     waiting: list[str]
+    content_hash: str  # of the version shown: the approve form sends it back
+    earlier: list[dict[str, str]]  # approvals withdrawn by later changes, newest first
 
 
 def approvals_view(agreement: Agreement) -> ApprovalsView:
@@ -198,12 +207,25 @@ def approvals_view(agreement: Agreement) -> ApprovalsView:
         [
             {
                 "organisation": a.organisation.name,
-                "by": a.approved_by.display_name,
-                "at": when(a.approved_at),
+                "by": a.signed_by.display_name,
+                "at": when(a.signed_at),
+                "version": str(a.version),
             }
             for a in approvals
         ],
         [o.name for o in agreement_selectors.partner_organisations(agreement) if o.pk not in done],
+        signing.content_hash(agreement),
+        [
+            {
+                "organisation": a.organisation.name,
+                "by": a.signed_by.display_name,
+                "at": when(a.signed_at),
+                "version": str(a.version),
+                "withdrawn": when(a.withdrawn_at) if a.withdrawn_at else "",
+                "because": a.withdrawn_because,
+            }
+            for a in agreement_selectors.earlier_approvals_of(agreement)[:EARLIER_APPROVALS]
+        ],
     )
 
 

@@ -251,7 +251,12 @@ def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @page
 def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
     try:
-        approval = services.approve_agreement(actor(request), agreement_id, posted_version(request))
+        approval = services.approve_agreement(
+            actor(request),
+            agreement_id,
+            posted_version(request),
+            request.POST.get("content_hash"),
+        )
     except ValidationFailed as exc:
         for error in exc.errors:
             messages.error(request, error.message)
@@ -261,5 +266,8 @@ def agreement_approve(request: HttpRequest, agreement_id: int) -> HttpResponse:
             f"{exc} The agreement below is as it is now: read it again before approving.",
         )
     else:
-        messages.success(request, f"{approval.organisation.name} approved the agreement")
+        messages.success(
+            request,
+            f"{approval.organisation.name} approved the agreement (version {approval.version})",
+        )
     return redirect("web:agreement", agreement_id)
