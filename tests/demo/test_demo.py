@@ -91,7 +91,7 @@ def test_loads_the_reference_data_and_a_complete_leeds_agreement(demo) -> None:
         "dfg",
         "2024-10-01",
     )
-    approval = SignOff.objects.get(agreement=leeds)
+    approval = SignOff.objects.get(agreement=leeds, subject_kind="agreement")
     assert (approval.organisation.code, approval.signed_by.username) == ("QWO", "icb-signatory")
     assert (approval.version, approval.content_hash) == (leeds.version, content_hash(leeds))
     assert approval.withdrawn_at is None

@@ -188,3 +188,25 @@ def test_justification_only_where_the_rules_allow_it(plans):
         services.justify(
             plans.actor(plans.world.finance), plan.pk, "income_equals_expenditure", "Because"
         )
+
+
+def test_an_agreement_that_funds_a_plan_cannot_be_deleted(plans):
+    from carepool.agreements import services as agreement_services
+    from carepool.agreements.models import Agreement
+
+    agreement = agreement_services.create_agreement(
+        plans.actor(plans.world.finance),
+        {
+            "title": "Leeds second pool",
+            "area": "E08000035",
+            "arrangement_type": "pooled_fund",
+            "partners": ["E08000035", "QWO"],
+            "host": "E08000035",
+            "start_date": "2024-04-01",
+            "end_date": "2025-03-31",
+        },
+    )
+    services.create_plan(plans.actor(plans.world.finance), agreement.pk, "2024-25", [])
+    with pytest.raises(ValidationFailed, match="funds a yearly plan"):
+        agreement_services.delete_agreement(plans.actor(plans.world.finance), agreement.pk)
+    assert Agreement.objects.filter(pk=agreement.pk).exists()

@@ -287,6 +287,10 @@ def delete_agreement(actor: Actor, agreement_id: int | str, expected_version: An
             "agreement",
             "A partner has approved this agreement, so one partner alone cannot delete it",
         )
+    if agreement.plans.exists():
+        raise ValidationFailed.single(
+            "agreement", "An agreement that funds a yearly plan cannot be deleted"
+        )
     before = agreement_snapshot(agreement)
     pk = agreement.pk
     agreement.delete()
