@@ -43,6 +43,7 @@ BY_KIND = {None: COUNCIL, "council": COUNCIL, "nhs": ICB}
 BASE = Money(1_000_000_00)  # each stream's own scheme
 TARGETED = Money(500_000_00)  # each spend requirement's scheme
 YEARS = load_rules().years(Programme.BCF)
+NO_APPROVALS = Approvals()
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Example:
             tuple((rid, yes, text) for rid, (yes, text) in sorted(self.declarations.items())),
         )
 
-    def checked(self, approvals: Approvals = Approvals()) -> Checklist:
+    def checked(self, approvals: Approvals = NO_APPROVALS) -> Checklist:
         context = PlanContext(
             self.year_rules, self.rules, PARTNERS, self.income, self.allocations, approvals
         )
