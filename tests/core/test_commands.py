@@ -121,3 +121,51 @@ class TestVariation:
         assert draft.reason == ""
         assert draft.change == Money(100)
         assert len(errors) == 0
+
+
+# an agreement's terms, read without a database ---------------------------------------------
+
+from carepool.core.commands import draft_agreement  # noqa: E402
+
+AGREEMENT = {
+    "title": "Leeds pool",
+    "arrangement_type": "pooled_fund",
+    "area": "e08000035",
+    "partners": "E08000035, QWO",
+    "host": "e08000035",
+    "start_date": "2024-04-01",
+    "end_date": "2027-03-31",
+    "outcomes": "Fewer admissions\nMore people at home",
+    "risk_share": "[]",
+}
+LIMITS = {"governing_board": 200, "aims": None}
+
+
+def test_an_agreement_is_read_into_typed_terms_with_codes_upper_cased():
+    draft, errors = draft_agreement({**AGREEMENT, "aims": "Keep people well"}, LIMITS)
+    assert not errors
+    assert draft.area_code == "E08000035" and draft.host_code == "E08000035"
+    assert draft.partner_codes == ("E08000035", "QWO")
+    assert draft.outcomes == ("Fewer admissions", "More people at home")
+    assert draft.programme is not None and draft.programme.value == "bcf"
+    assert draft.texts == {"governing_board": "", "aims": "Keep people well"}
+    assert draft.terms().end_date.year == 2027
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"title": ""}, "title", ""),
+        ({"arrangement_type": "merger"}, "arrangement_type", "is not the type of arrangement"),
+        ({"programme": "mars"}, "programme", "bcf for Better Care Fund"),
+        ({"start_date": "31/31/2024"}, "start_date", ""),
+        ({"reporting_frequency": "hourly"}, "reporting_frequency", "how often"),
+        ({"governing_board": "x" * 201}, "governing_board", "200"),
+        ({"risk_share": "{not json"}, "risk_share", "is not valid JSON"),
+    ],
+)
+def test_each_unreadable_term_is_named_and_the_rest_still_read(changes, field, words):
+    draft, errors = draft_agreement({**AGREEMENT, **changes}, LIMITS)
+    messages = {e.field: e.message for e in errors.errors}
+    assert field in messages and words in messages[field], messages
+    assert draft.partner_codes == ("E08000035", "QWO")  # what could be read, was

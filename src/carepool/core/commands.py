@@ -13,16 +13,20 @@ need the database (a partner not in the agreement, a year outside its term) in t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from carepool.core import parse
+from carepool.core.agreements import AgreementTerms, ArrangementType, ReportingFrequency
 from carepool.core.contributions import InstalmentFrequency
 from carepool.core.errors import ErrorCollector, ValidationFailed
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
+from carepool.core.risk_share import RiskShareProvision, parse_provisions
+from carepool.core.rules import Programme
 
 REASON_MAX_LENGTH = 2000
 
@@ -183,3 +187,117 @@ def read_contribution_variation(data: Mapping[str, Any]) -> ContributionVariatio
     return ContributionVariationInput(
         draft.effective_date, draft.reason, draft.change, draft.new_amount
     )
+
+
+# an agreement's terms ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementDraft:
+    """An agreement's terms as far as they could be read (``None`` where a field could not).
+
+    Codes are upper-cased and not yet looked up: whether an area or organisation exists is
+    the service's check, reported in the same answer.
+    """
+
+    title: str | None
+    arrangement_type: ArrangementType | None
+    programme: Programme | None
+    area_code: str
+    partner_codes: tuple[str, ...]
+    auditor_codes: tuple[str, ...]
+    host_code: str
+    start_date: date | None
+    end_date: date | None
+    break_clause_date: date | None
+    outcomes: tuple[str, ...]
+    reporting_frequency: ReportingFrequency | None
+    texts: Mapping[str, str]  # the free-text terms, by field name
+    risk_share: tuple[RiskShareProvision, ...]
+
+    def terms(self) -> AgreementTerms:
+        """The core terms, for the agreement's own rules (``validate_terms``); needs both
+        dates. Fields that could not be read take neutral values, so that the rules report
+        only what is wrong besides them."""
+        assert self.start_date is not None
+        assert self.end_date is not None
+        return AgreementTerms(
+            title=self.title or "",
+            area_code=self.area_code,
+            arrangement_type=self.arrangement_type or ArrangementType.POOLED_FUND,
+            partner_codes=self.partner_codes,
+            host_code=self.host_code,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            break_clause_date=self.break_clause_date,
+            outcomes=self.outcomes,
+            reporting_frequency=self.reporting_frequency,
+            risk_share=self.risk_share,
+            **self.texts,  # type: ignore[arg-type]  # only the free-text terms, all str
+        )
+
+
+def _risk_share_input(value: Any) -> Any:
+    """Provisions as sent: a list, or JSON text of one (a form's hidden field, a CLI file)."""
+    if isinstance(value, str):
+        if not value.strip():
+            return []
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed.single(
+                "risk_share", f"is not valid JSON: {exc.msg} at character {exc.pos}"
+            ) from None
+    return value
+
+
+def draft_agreement(
+    data: Mapping[str, Any], text_limits: Mapping[str, int | None]
+) -> tuple[AgreementDraft, ErrorCollector]:
+    """Read an agreement's terms: ``title``, ``arrangement_type``, ``programme`` (default the
+    Better Care Fund), ``area``, ``partners``, ``auditors``, ``host``, the dates, ``outcomes``,
+    ``reporting_frequency``, ``risk_share`` and each free-text term named in ``text_limits``
+    (with its longest allowed length, the column's)."""
+    parse.check_storable(data)
+    errors = ErrorCollector()
+
+    def attempt(read: Any) -> Any:
+        return _attempt(errors, read)
+
+    reporting_raw = data.get("reporting_frequency")
+    draft = AgreementDraft(
+        title=attempt(
+            lambda: parse.text(data.get("title"), "title", required=True, max_length=200)
+        ),
+        arrangement_type=attempt(
+            lambda: parse.choice(data.get("arrangement_type"), ArrangementType, "arrangement_type")
+        ),
+        # Most agreements are Better Care Fund pools; others say so.
+        programme=attempt(
+            lambda: parse.choice(
+                data.get("programme") or Programme.BCF.value, Programme, "programme"
+            )
+        ),
+        area_code=str(data.get("area") or "").strip().upper(),
+        partner_codes=attempt(lambda: parse.code_list(data.get("partners"), "partners")) or (),
+        auditor_codes=attempt(lambda: parse.code_list(data.get("auditors"), "auditors")) or (),
+        host_code=str(data.get("host") or "").strip().upper(),
+        start_date=attempt(lambda: parse.required_day(data.get("start_date"), "start_date")),
+        end_date=attempt(lambda: parse.required_day(data.get("end_date"), "end_date")),
+        break_clause_date=attempt(
+            lambda: parse.day(data.get("break_clause_date"), "break_clause_date", required=False)
+        ),
+        outcomes=attempt(lambda: parse.lines(data.get("outcomes"), "outcomes")) or (),
+        reporting_frequency=None
+        if parse.is_blank(reporting_raw)
+        else attempt(
+            lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency")
+        ),
+        texts={
+            field: attempt(lambda f=field, n=limit: parse.text(data.get(f), f, max_length=n)) or ""
+            for field, limit in text_limits.items()
+        },
+        risk_share=attempt(lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
+        or (),
+    )
+    return draft, errors

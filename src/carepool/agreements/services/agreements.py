@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,15 +27,10 @@ from carepool.agreements.services.partners import _set_partners
 from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, diff, record
 from carepool.concurrency import bump, changed_fields, field_values
-from carepool.core import parse
-from carepool.core.agreements import (
-    AgreementTerms,
-    ArrangementType,
-    ReportingFrequency,
-    validate_terms,
-)
+from carepool.core.agreements import AgreementTerms, validate_terms
+from carepool.core.commands import draft_agreement
 from carepool.core.errors import ErrorCollector, ValidationFailed
-from carepool.core.risk_share import RISK_SHARE_SCHEMA, parse_provisions
+from carepool.core.risk_share import RISK_SHARE_SCHEMA
 from carepool.core.rules import Programme
 from carepool.organisations.models import Area, Organisation
 
@@ -51,131 +45,64 @@ def _organisations(
     return found
 
 
-def _risk_share_input(value: Any) -> Any:
-    if isinstance(value, str):
-        if not value.strip():
-            return []
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValidationFailed.single(
-                "risk_share", f"is not valid JSON: {exc.msg} at character {exc.pos}"
-            ) from None
-    return value
-
-
-def _text_field(data: Mapping[str, Any], field: str) -> str:
-    # The column's own limit (governing_board is 200 characters), which PostgreSQL enforces.
-    limit: int | None = getattr(Agreement._meta.get_field(field), "max_length", None)
-    return parse.text(data.get(field), field, max_length=limit)
+def _text_limits() -> dict[str, int | None]:
+    # Each free-text term's column limit (governing_board is 200 characters), which
+    # PostgreSQL enforces; the others are unlimited text.
+    return {
+        field: getattr(Agreement._meta.get_field(field), "max_length", None)
+        for field in TEXT_FIELDS
+    }
 
 
 def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str, Any]]:
-    """Validate a whole agreement. Returns the core terms and the model values to store."""
-    parse.check_storable(data)
-    errors = ErrorCollector()
-    values: dict[str, Any] = {}
-
-    def attempt(field: str, fn: Any) -> Any:
-        try:
-            return fn()
-        except ValidationFailed as exc:
-            errors.extend(exc)
-            return None
-
-    values["title"] = attempt(
-        "title", lambda: parse.text(data.get("title"), "title", required=True, max_length=200)
-    )
-    arrangement = attempt(
-        "arrangement_type",
-        lambda: parse.choice(data.get("arrangement_type"), ArrangementType, "arrangement_type"),
-    )
-    # Most agreements are Better Care Fund pools; others say so.
-    programme = attempt(
-        "programme",
-        lambda: parse.choice(data.get("programme") or Programme.BCF.value, Programme, "programme"),
-    )
-    area_code = str(data.get("area") or "").strip().upper()
-    area = Area.objects.filter(code=area_code).first() if area_code else None
+    """Validate a whole agreement: the core reads the terms (``draft_agreement``); this adds
+    what needs the database (the area and organisations exist) and the agreement's own rules,
+    all reported at once. Returns the core terms and the model values to store."""
+    draft, errors = draft_agreement(data, _text_limits())
+    area = Area.objects.filter(code=draft.area_code).first() if draft.area_code else None
     if area is None:
         errors.add(
             "area",
-            f"'{area_code}' is not a known area code"
-            if area_code
+            f"'{draft.area_code}' is not a known area code"
+            if draft.area_code
             else "Choose the area the agreement serves",
         )
-    partner_codes = (
-        attempt("partners", lambda: parse.code_list(data.get("partners"), "partners")) or ()
-    )
-    auditor_codes = (
-        attempt("auditors", lambda: parse.code_list(data.get("auditors"), "auditors")) or ()
-    )
-    host_code = str(data.get("host") or "").strip().upper()
-    partners = _organisations(partner_codes, "partners", errors)
-    auditors = _organisations(auditor_codes, "auditors", errors)
-    host = Organisation.objects.filter(code=host_code).first() if host_code else None
+    partners = _organisations(draft.partner_codes, "partners", errors)
+    auditors = _organisations(draft.auditor_codes, "auditors", errors)
+    host = Organisation.objects.filter(code=draft.host_code).first() if draft.host_code else None
     if host is None:
         errors.add(
             "host",
-            f"'{host_code}' is not a known organisation code"
-            if host_code
+            f"'{draft.host_code}' is not a known organisation code"
+            if draft.host_code
             else "Choose the host partner",
         )
-    start = attempt("start_date", lambda: parse.required_day(data.get("start_date"), "start_date"))
-    end = attempt("end_date", lambda: parse.required_day(data.get("end_date"), "end_date"))
-    break_clause = attempt(
-        "break_clause_date",
-        lambda: parse.day(data.get("break_clause_date"), "break_clause_date", required=False),
-    )
-    outcomes = attempt("outcomes", lambda: parse.lines(data.get("outcomes"), "outcomes")) or ()
-    reporting_raw = data.get("reporting_frequency")
-    reporting = None
-    if not parse.is_blank(reporting_raw):
-        reporting = attempt(
-            "reporting_frequency",
-            lambda: parse.choice(reporting_raw, ReportingFrequency, "reporting_frequency"),
-        )
-    texts = {f: attempt(f, lambda f=f: _text_field(data, f)) or "" for f in TEXT_FIELDS}
-    provisions = (
-        attempt("risk_share", lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
-        or ()
-    )
-    if start is None or end is None:
+    if draft.start_date is None or draft.end_date is None:
         errors.raise_if_any()  # the term's rules cannot be checked without both dates
     # Check the agreement's rules even when some fields were unreadable, so the person sees
     # every problem at once; a field already in error is not reported twice.
-    terms = AgreementTerms(
-        title=values["title"] or "",
-        area_code=area_code,
-        arrangement_type=arrangement or ArrangementType.POOLED_FUND,
-        partner_codes=partner_codes,
-        host_code=host_code,
-        start_date=start,
-        end_date=end,
-        break_clause_date=break_clause,
-        outcomes=outcomes,
-        reporting_frequency=reporting,
-        risk_share=provisions,
-        **texts,  # type: ignore[arg-type]  # only the text terms (TEXT_FIELDS), all str
-    )
+    terms = draft.terms()
     already = errors.fields
     for rule_error in validate_terms(terms).errors:
         if rule_error.field not in already:
             errors.add(rule_error.field, rule_error.message)
     errors.raise_if_any()
-    values.update(
+    assert draft.programme is not None
+    assert draft.arrangement_type is not None
+    values: dict[str, Any] = dict(
+        title=draft.title,
         area=area,
-        programme=programme.value,
-        arrangement_type=arrangement.value,
+        programme=draft.programme.value,
+        arrangement_type=draft.arrangement_type.value,
         host=host,
-        start_date=start,
-        end_date=end,
-        break_clause_date=break_clause,
-        outcomes=list(outcomes),
-        reporting_frequency=reporting.value if reporting else "",
-        risk_share=[p.to_dict() for p in provisions],
+        start_date=draft.start_date,
+        end_date=draft.end_date,
+        break_clause_date=draft.break_clause_date,
+        outcomes=list(draft.outcomes),
+        reporting_frequency=draft.reporting_frequency.value if draft.reporting_frequency else "",
+        risk_share=[p.to_dict() for p in draft.risk_share],
         risk_share_schema=RISK_SHARE_SCHEMA,
-        **texts,
+        **draft.texts,
     )
     return terms, {"fields": values, "partners": partners, "auditors": auditors}
 
