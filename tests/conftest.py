@@ -79,8 +79,42 @@ def _database_is_postgresql() -> bool:
 # --- The PostgreSQL pass -------------------------------------------------------------------
 
 
+# Tests whose outcome cannot depend on the database under test run in the SQLite pass only
+# (docs/adr/0015-what-runs-in-which-pass.md): the pure core (tests/core/conftest.py refuses
+# any core test that asks for a database), processes that make their own SQLite database
+# and drop any database URL from their environment, and the browser journeys, whose reads
+# and writes go through the same views the test-client tests run on both databases.
+# Everything else, anything touching SQL, transactions, locks, triggers or migrations
+# included, runs in both passes.
+SQLITE_PASS_ONLY_PATHS = (
+    "tests/core/",
+    "tests/test_production.py",
+    "tests/cli/test_setup.py",
+)
+SQLITE_PASS_ONLY_MARKERS = ("browser",)
+RAN_IN_THE_SQLITE_PASS = "does not depend on the database: runs in the SQLite pass (ADR 0015)"
+# Set to 1 to run those tests in the PostgreSQL pass too.
+BOTH_PASSES_VAR = "CAREPOOL_TEST_BOTH_PASSES"
+
+
+def runs_in_the_sqlite_pass_only(item: pytest.Item) -> bool:
+    path = Path(item.path).resolve()
+    in_a_listed_file = PROJECT_DIR in path.parents and path.relative_to(
+        PROJECT_DIR
+    ).as_posix().startswith(SQLITE_PASS_ONLY_PATHS)
+    return in_a_listed_file or any(
+        item.get_closest_marker(marker) for marker in SQLITE_PASS_ONLY_MARKERS
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _database_is_postgresql():
+        if os.environ.get(BOTH_PASSES_VAR, "").strip() not in {"", "0"}:
+            return
+        once = pytest.mark.skip(reason=RAN_IN_THE_SQLITE_PASS)
+        for item in items:
+            if runs_in_the_sqlite_pass_only(item):
+                item.add_marker(once)
         return
     if os.environ.get(POSTGRES_URL_VAR):
         reason = "runs in the PostgreSQL pass"
