@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ def runs_in_the_sqlite_pass_only(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_world_sharing_modules] = modules_that_can_share_a_world(items)
     if _database_is_postgresql():
         if os.environ.get(BOTH_PASSES_VAR, "").strip() not in {"", "0"}:
             return
@@ -264,6 +266,72 @@ def csp_violations(page: Any) -> Callable[[], list[dict[str, Any]]]:
 
 
 # --- Speed ------------------------------------------------------------------------------------
+
+
+# A test that commits (a transactional test: live server, threads, flush) cannot run inside a
+# module's transaction.
+TRANSACTIONAL_FIXTURES = frozenset(
+    {
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+_world_sharing_modules = pytest.StashKey[frozenset[Path]]()
+
+
+def modules_that_can_share_a_world(items: Iterable[Any]) -> frozenset[Path]:
+    """The test files where every test asks for the ``world`` and none is transactional."""
+    shareable: dict[Path, bool] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(TRANSACTIONAL_FIXTURES & fixtures) or (
+            marker is not None
+            and any(
+                marker.kwargs.get(option)
+                for option in ("transaction", "reset_sequences", "serialized_rollback")
+            )
+        )
+        path = Path(item.path)
+        shareable[path] = shareable.get(path, True) and "world" in fixtures and not transactional
+    return frozenset(path for path, ok in shareable.items() if ok)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_world(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One ``World`` for a test file where every test asks for it and none commits.
+
+    Building the world takes about a tenth of a second through the services (with their
+    validation and audit events), and most tests only need it to exist. In such a file it is
+    built once, in a transaction rolled back when the file's last test ends; each test runs
+    in a savepoint inside it (the ``db`` fixture), so what one test writes is undone before
+    the next, and gets its own deep copy of the world's Python objects, as Django's
+    ``TestCase.setUpTestData`` does. Elsewhere this yields None and ``world`` builds a new
+    world for each test.
+    """
+    if Path(request.node.path) not in request.config.stash.get(_world_sharing_modules, ()):
+        yield None
+        return
+    from django.db import transaction
+
+    from tests.factories import World
+
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    outer = transaction.atomic()
+    with blocker.unblock():
+        outer.__enter__()
+        try:
+            world = World()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield world
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True, scope="session")
