@@ -1,13 +1,19 @@
-"""Which tests run in which pass (docs/adr/0015-what-runs-in-which-pass.md)."""
+"""Which tests run in which pass, and where the world is shared (ADR 0015)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, SQLITE_PASS_ONLY_PATHS, runs_in_the_sqlite_pass_only
+from tests.conftest import (
+    PROJECT_DIR,
+    SQLITE_PASS_ONLY_PATHS,
+    modules_that_can_share_a_world,
+    runs_in_the_sqlite_pass_only,
+)
 
 
 def item(path: str, *markers: str) -> Any:
@@ -58,3 +64,27 @@ def test_database_tests_run_in_both_passes(path: str) -> None:
 def test_every_path_run_once_exists(path: str) -> None:
     # A renamed file would otherwise quietly run twice again.
     assert (PROJECT_DIR / path).exists(), path
+
+
+def shared_item(path: str, *fixtures: str, **django_db: bool) -> Any:
+    return SimpleNamespace(
+        path=Path(path),
+        fixturenames=fixtures,
+        get_closest_marker=lambda name: (
+            SimpleNamespace(kwargs=django_db) if name == "django_db" and django_db else None
+        ),
+    )
+
+
+def test_only_files_where_every_test_asks_for_the_world_and_none_commits_share_it() -> None:
+    items = [
+        shared_item("shared.py", "world", "db"),
+        shared_item("shared.py", "world", "db", "client"),
+        shared_item("one_without.py", "world", "db"),
+        shared_item("one_without.py", "db"),
+        shared_item("live.py", "world", "transactional_db", "live_server"),
+        shared_item("marked.py", "world", "db", transaction=True),
+        shared_item("reset.py", "world", "db", reset_sequences=True),
+        shared_item("plain.py", "world", "db", transaction=False),
+    ]
+    assert modules_that_can_share_a_world(items) == {Path("shared.py"), Path("plain.py")}
