@@ -110,6 +110,7 @@ def runs_in_the_sqlite_pass_only(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     config.stash[_world_sharing_modules] = modules_that_can_share_a_world(items)
+    items[:] = slow_files_first(items)
     if _database_is_postgresql():
         if os.environ.get(BOTH_PASSES_VAR, "").strip() not in {"", "0"}:
             return
@@ -297,6 +298,33 @@ def modules_that_can_share_a_world(items: Iterable[Any]) -> frozenset[Path]:
         path = Path(item.path)
         shareable[path] = shareable.get(path, True) and "world" in fixtures and not transactional
     return frozenset(path for path, ok in shareable.items() if ok)
+
+
+# The files whose tests take seconds each (a browser, a subprocess, loading real reference
+# data, database-backed properties). Started first, they run while the many short tests
+# fill the other worker, instead of one of them being the last test of the run while the
+# other worker has nothing left to do. Only the order changes; a file out of date here only
+# costs time.
+SLOW_FILES = (
+    "tests/test_production.py",
+    "tests/cli/test_setup.py",
+    "tests/demo/test_demo.py",
+    "tests/io/test_population.py",
+    "tests/services/test_text_input.py",
+    "tests/core/test_audit_chain.py",
+)
+
+
+def slow_files_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items, those of slow files (SLOW_FILES, and any with a browser test) first.
+
+    Whole files move, each keeping its own order, so a file's module-scoped fixtures are
+    still set up once.
+    """
+    slow = {Path(item.path) for item in items if item.get_closest_marker("browser") is not None} | {
+        PROJECT_DIR / path for path in SLOW_FILES
+    }
+    return sorted(items, key=lambda item: Path(item.path) not in slow)
 
 
 @pytest.fixture(scope="module", autouse=True)
