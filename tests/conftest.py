@@ -1,12 +1,14 @@
 """Root test configuration: database passes, browser fixtures, accessibility checks.
 
-Nothing here knows about Carepool's models; app fixtures live in conftest files beside the
-tests that use them.
+Nothing here knows about Carepool's models (the shared world below only builds
+tests.factories.World); app fixtures live in conftest files beside the tests that use them.
 
 `make test` runs the whole suite on SQLite, then again on PostgreSQL when
 CAREPOOL_TEST_POSTGRES_URL is set (`scripts/with-postgres make test`; CI always does).
-Tests marked `postgres` run only in the PostgreSQL pass. Tests marked `browser` drive Debian's
-Chromium through Playwright's sync API against pytest-django's `live_server`:
+Tests marked `postgres` run only in the PostgreSQL pass; tests that cannot depend on the
+database run only in the SQLite pass (docs/adr/0015-what-runs-in-which-pass.md).
+Tests marked `browser` drive Debian's Chromium through Playwright's sync API against
+pytest-django's `live_server`:
 
     @pytest.mark.browser
     @pytest.mark.django_db(transaction=True)
