@@ -1,12 +1,14 @@
 """Root test configuration: database passes, browser fixtures, accessibility checks.
 
-Nothing here knows about Carepool's models; app fixtures live in conftest files beside the
-tests that use them.
+Nothing here knows about Carepool's models (the shared world below only builds
+tests.factories.World); app fixtures live in conftest files beside the tests that use them.
 
 `make test` runs the whole suite on SQLite, then again on PostgreSQL when
 CAREPOOL_TEST_POSTGRES_URL is set (`scripts/with-postgres make test`; CI always does).
-Tests marked `postgres` run only in the PostgreSQL pass. Tests marked `browser` drive Debian's
-Chromium through Playwright's sync API against pytest-django's `live_server`:
+Tests marked `postgres` run only in the PostgreSQL pass; tests that cannot depend on the
+database run only in the SQLite pass (docs/adr/0015-what-runs-in-which-pass.md).
+Tests marked `browser` drive Debian's Chromium through Playwright's sync API against
+pytest-django's `live_server`:
 
     @pytest.mark.browser
     @pytest.mark.django_db(transaction=True)
@@ -20,7 +22,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +82,44 @@ def _database_is_postgresql() -> bool:
 # --- The PostgreSQL pass -------------------------------------------------------------------
 
 
+# Tests whose outcome cannot depend on the database under test run in the SQLite pass only
+# (docs/adr/0015-what-runs-in-which-pass.md): the pure core (tests/core/conftest.py refuses
+# any core test that asks for a database), processes that make their own SQLite database
+# and drop any database URL from their environment, and the browser journeys, whose reads
+# and writes go through the same views the test-client tests run on both databases.
+# Everything else, anything touching SQL, transactions, locks, triggers or migrations
+# included, runs in both passes.
+SQLITE_PASS_ONLY_PATHS = (
+    "tests/core/",
+    "tests/test_production.py",
+    "tests/cli/test_setup.py",
+)
+SQLITE_PASS_ONLY_MARKERS = ("browser",)
+RAN_IN_THE_SQLITE_PASS = "does not depend on the database: runs in the SQLite pass (ADR 0015)"
+# Set to 1 to run those tests in the PostgreSQL pass too.
+BOTH_PASSES_VAR = "CAREPOOL_TEST_BOTH_PASSES"
+
+
+def runs_in_the_sqlite_pass_only(item: pytest.Item) -> bool:
+    path = Path(item.path).resolve()
+    in_a_listed_file = PROJECT_DIR in path.parents and path.relative_to(
+        PROJECT_DIR
+    ).as_posix().startswith(SQLITE_PASS_ONLY_PATHS)
+    return in_a_listed_file or any(
+        item.get_closest_marker(marker) for marker in SQLITE_PASS_ONLY_MARKERS
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_world_sharing_modules] = modules_that_can_share_a_world(items)
+    items[:] = slow_files_first(items)
     if _database_is_postgresql():
+        if os.environ.get(BOTH_PASSES_VAR, "").strip() not in {"", "0"}:
+            return
+        once = pytest.mark.skip(reason=RAN_IN_THE_SQLITE_PASS)
+        for item in items:
+            if runs_in_the_sqlite_pass_only(item):
+                item.add_marker(once)
         return
     if os.environ.get(POSTGRES_URL_VAR):
         reason = "runs in the PostgreSQL pass"
@@ -230,6 +269,99 @@ def csp_violations(page: Any) -> Callable[[], list[dict[str, Any]]]:
 
 
 # --- Speed ------------------------------------------------------------------------------------
+
+
+# A test that commits (a transactional test: live server, threads, flush) cannot run inside a
+# module's transaction.
+TRANSACTIONAL_FIXTURES = frozenset(
+    {
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+_world_sharing_modules = pytest.StashKey[frozenset[Path]]()
+
+
+def modules_that_can_share_a_world(items: Iterable[Any]) -> frozenset[Path]:
+    """The test files where every test asks for the ``world`` and none is transactional."""
+    shareable: dict[Path, bool] = {}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(TRANSACTIONAL_FIXTURES & fixtures) or (
+            marker is not None
+            and any(
+                marker.kwargs.get(option)
+                for option in ("transaction", "reset_sequences", "serialized_rollback")
+            )
+        )
+        path = Path(item.path)
+        shareable[path] = shareable.get(path, True) and "world" in fixtures and not transactional
+    return frozenset(path for path, ok in shareable.items() if ok)
+
+
+# The files whose tests take seconds each (a browser, a subprocess, loading real reference
+# data, database-backed properties). Started first, they run while the many short tests
+# fill the other worker, instead of one of them being the last test of the run while the
+# other worker has nothing left to do. Only the order changes; a file out of date here only
+# costs time.
+SLOW_FILES = (
+    "tests/test_production.py",
+    "tests/cli/test_setup.py",
+    "tests/demo/test_demo.py",
+    "tests/io/test_population.py",
+    "tests/services/test_text_input.py",
+    "tests/core/test_audit_chain.py",
+)
+
+
+def slow_files_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items, those of slow files (SLOW_FILES, and any with a browser test) first.
+
+    Whole files move, each keeping its own order, so a file's module-scoped fixtures are
+    still set up once.
+    """
+    slow = {Path(item.path) for item in items if item.get_closest_marker("browser") is not None} | {
+        PROJECT_DIR / path for path in SLOW_FILES
+    }
+    return sorted(items, key=lambda item: Path(item.path) not in slow)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_world(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One ``World`` for a test file where every test asks for it and none commits.
+
+    Building the world takes about a tenth of a second through the services (with their
+    validation and audit events), and most tests only need it to exist. In such a file it is
+    built once, in a transaction rolled back when the file's last test ends; each test runs
+    in a savepoint inside it (the ``db`` fixture), so what one test writes is undone before
+    the next, and gets its own deep copy of the world's Python objects, as Django's
+    ``TestCase.setUpTestData`` does. Elsewhere this yields None and ``world`` builds a new
+    world for each test.
+    """
+    if Path(request.node.path) not in request.config.stash.get(_world_sharing_modules, ()):
+        yield None
+        return
+    from django.db import transaction
+
+    from tests.factories import World
+
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    outer = transaction.atomic()
+    with blocker.unblock():
+        outer.__enter__()
+        try:
+            world = World()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield world
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,10 @@ __all__ = ["_audit_triggers_restored", "flushable_audit", "world"]
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None, _shared_world: World | None) -> World:
+    """The world; built once per test file where that is safe (tests/conftest.py)."""
+    if _shared_world is not None:
+        return copy.deepcopy(_shared_world)
     return World()
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
+from django.db import transaction
+from django.test import RequestFactory, override_settings
 
 from carepool.accounts.models import RoleGrant, User
 from carepool.agreements.models import Agreement, Contribution, ContributionVariation
 from carepool.agreements.selectors import completeness_of, visible_agreements
 from carepool.agreements.signing import content_hash
 from carepool.audit.models import AuditEvent
-from carepool.demo import DEMO_PASSWORD, load_demo
-from carepool.io import DataDirectoryMissing
+from carepool.demo import DEMO_PASSWORD, DemoSummary, load_demo
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 from carepool.signoff.models import SignOff
 from tests.reference_data import POPULATION_2019, POPULATION_2020
@@ -35,21 +36,34 @@ MODELS = (
 )
 
 
-@pytest.fixture
-def fast_passwords(settings) -> None:
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
+    """The demo, loaded once for this module in a transaction rolled back when it ends.
+
+    Loading takes seconds; each test runs in a savepoint inside that transaction (the ``db``
+    fixture), so what one test writes is undone before the next. Every test in this module
+    therefore sees the demo: a test that needs an empty database belongs in another module.
+    """
     # The real hasher is deliberately slow; these tests check who can log in, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The demo loads only with debug on, and reads the repository's data/ folder when
+    # nothing says otherwise.
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ),
+        pytest.MonkeyPatch.context() as monkeypatch,
+    ):
+        monkeypatch.delenv("CAREPOOL_DATA_DIR", raising=False)
+        with transaction.atomic():
+            yield load_demo()
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
-def default_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The demo reads the repository's data/ folder when nothing says otherwise.
+def demo(_demo_loaded: DemoSummary, db: None, monkeypatch: pytest.MonkeyPatch) -> DemoSummary:
     monkeypatch.delenv("CAREPOOL_DATA_DIR", raising=False)
-
-
-@pytest.fixture
-def demo(db: None, fast_passwords: None, default_data_dir: None):
-    return load_demo()
+    return _demo_loaded
 
 
 def counts() -> dict[str, int]:
@@ -153,9 +167,3 @@ def test_the_log_ins_are_listed_for_printing(demo) -> None:
     assert logins["outsider"].organisation == "Kent County Council"
     assert logins["outsider"].roles == ("Finance officer", "Viewer")
     assert logins["assurer"].roles == ("National assurer",)
-
-
-def test_a_missing_data_directory_is_refused_clearly(db: None, tmp_path: Path) -> None:
-    with pytest.raises(DataDirectoryMissing, match="CAREPOOL_DATA_DIR"):
-        load_demo(tmp_path / "nowhere")
-    assert Agreement.objects.count() == Area.objects.count() == 0
