@@ -13,6 +13,7 @@ from carepool.web.views import (
     home,
     invitations,
     organisations,
+    plans,
     risk_share,
 )
 
@@ -94,6 +95,19 @@ urlpatterns = [
         contributions.contribution_add,
         name="contribution_add",
     ),
+    # yearly plans
+    path(
+        "agreements/<int:agreement_id>/plans/new/",
+        plans.plan_start,
+        name="plan_start",
+    ),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/national/", plans.plans_national, name="plans_national"),
+    path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/submit/", plans.plan_submit, name="plan_submit"),
+    path("plans/<int:plan_id>/sign/", plans.plan_sign, name="plan_sign"),
+    path("plans/<int:plan_id>/declarations/", plans.plan_declarations, name="plan_declarations"),
+    path("plans/<int:plan_id>/diff/", plans.plan_diff, name="plan_diff"),
     # contributions
     path(
         "contributions/<int:contribution_id>/",
