@@ -73,6 +73,27 @@ def test_a_plan_is_declared_submitted_and_agreed_by_every_partner_and_the_board(
     failures.get_by_role("link").first.click()
     assert page.evaluate("location.hash").startswith("#check-")
 
+    # The scheme editor: a mistake first, then a scheme added.
+    page.get_by_role("button", name="Add a scheme").click()
+    page.get_by_role("heading", level=1, name="Add a scheme").wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.fill("#scheme_id", "S03")
+    page.fill("#name", "Carers' breaks")
+    page.fill("#description", "Short breaks for unpaid carers")
+    page.select_option("#scheme_type", "home_care")
+    page.select_option("#area_of_spend", "social_care")
+    page.select_option("#provider_type", "voluntary")
+    page.check("#new")
+    page.select_option("#commissioner-1", "E08000035")
+    page.fill("#stream-nhs_minimum", "12.345")
+    page.get_by_role("button", name="Save scheme").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    accessible_at_both_widths(page, axe_check, csp_violations)
+    page.locator(".nhsuk-error-summary").get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "stream-nhs_minimum"
+    page.get_by_role("link", name=heading).first.click()
+    page.get_by_role("heading", level=1, name=heading).wait_for()
+
     page.get_by_role("button", name="Answer declarations").click()
     page.get_by_role("heading", level=1, name="Answer the declarations").wait_for()
     accessible_at_both_widths(page, axe_check, csp_violations)

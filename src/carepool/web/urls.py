@@ -108,6 +108,15 @@ urlpatterns = [
     path("plans/<int:plan_id>/sign/", plans.plan_sign, name="plan_sign"),
     path("plans/<int:plan_id>/declarations/", plans.plan_declarations, name="plan_declarations"),
     path("plans/<int:plan_id>/diff/", plans.plan_diff, name="plan_diff"),
+    path("plans/<int:plan_id>/schemes/new/", plans.scheme_form, name="scheme_add"),
+    path(
+        "plans/<int:plan_id>/schemes/<str:scheme_id>/edit/", plans.scheme_form, name="scheme_edit"
+    ),
+    path(
+        "plans/<int:plan_id>/schemes/<str:scheme_id>/remove/",
+        plans.scheme_remove,
+        name="scheme_remove",
+    ),
     # contributions
     path(
         "contributions/<int:contribution_id>/",

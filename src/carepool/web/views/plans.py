@@ -7,6 +7,8 @@ posted from, in the NHS.UK error summary.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,14 +19,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carepool.accounts.models import Role
+from carepool.accounts.permissions import NotFound
 from carepool.agreements import selectors as agreement_selectors
+from carepool.agreements import services as agreement_services
 from carepool.core.errors import Conflict, FieldError, ValidationFailed
 from carepool.core.periods import FinancialYear, PeriodError
 from carepool.core.plan_diff import Names
+from carepool.core.plan_input import decimal_text, parse_scheme
 from carepool.core.signoff import Stage
+from carepool.io import plan_table
 from carepool.plans import selectors, services
 from carepool.plans.models import Plan
-from carepool.web.forms import FormErrors, form_values
+from carepool.web.forms import FormErrors, form_values, top_level
 from carepool.web.pages import (
     actor,
     conflict_errors,
@@ -309,4 +315,242 @@ def plan_diff(request: HttpRequest, plan_id: int) -> HttpResponse:
             "diff": changes,
             "numbers": list(plan.versions.order_by("number").values_list("number", flat=True)),
         },
+    )
+
+
+# the scheme editor ------------------------------------------------------------------------
+
+COMMISSIONER_ROWS = 3
+SCHEME_LABELS = {
+    "scheme_id": "Scheme ID",
+    "name": "Name",
+    "description": "Description",
+    "scheme_type": "Scheme type",
+    "sub_type": "Sub-type",
+    "area_of_spend": "Area of spend",
+    "provider_type": "Provider type",
+    "new": "New or existing",
+    "commissioners": "Commissioners",
+    "funding": "Funding",
+    "outputs": "Planned outputs",
+    "metrics": "Expected effect on metrics",
+}
+_ITEM = re.compile(r"^(\w+)\[(\d+)\](?:\.(\w+))?$")
+
+
+@dataclass
+class SchemePost:
+    """The post as ``put_scheme`` reads it, and where each list item came from on the form."""
+
+    raw: dict[str, Any]
+    funding_ids: list[str]  # funding[n] -> the input of that stream
+    commissioner_rows: list[int]  # commissioners[n] -> the form's row
+    problems: list[FieldError]  # lines of the outputs or metrics boxes that did not parse
+
+
+def scheme_post(post: Any, stream_codes: list[str]) -> SchemePost:
+    problems: list[FieldError] = []
+
+    def lines(name: str, pattern: Any, what: str, example: str) -> list[dict[str, str]]:
+        # One item a line (or separated by ';' as in the plan file), read by the file's parser.
+        text = ";".join(post.get(name, "").splitlines())
+        try:
+            return plan_table._list(text, pattern, what, example)
+        except ValueError as exc:
+            problems.append(FieldError(name, str(exc)))
+            return []
+
+    commissioners, rows = [], []
+    for row in range(1, COMMISSIONER_ROWS + 1):
+        code = post.get(f"commissioner-{row}", "").strip()
+        percent = post.get(f"percent-{row}", "").strip()
+        if code or percent:
+            commissioners.append({"organisation": code, "percent": percent or "100"})
+            rows.append(row)
+    funding, funding_ids = [], []
+    for code in stream_codes:
+        if amount := post.get(f"stream-{code}", "").strip():
+            funding.append({"stream": code, "amount": amount})
+            funding_ids.append(f"stream-{code}")
+    outputs = lines("outputs", plan_table._OUTPUT, "an output", "1150000 hours: Hours of home care")
+    metrics = lines(
+        "metrics", plan_table._METRIC, "a metric's change", "delayed_transfers_of_care -12: note"
+    )
+    raw = {
+        "scheme_id": post.get("scheme_id", ""),
+        "name": post.get("name", ""),
+        "description": post.get("description", ""),
+        "scheme_type": post.get("scheme_type", ""),
+        "sub_type": post.get("sub_type", ""),
+        "area_of_spend": post.get("area_of_spend", ""),
+        "provider_type": post.get("provider_type", ""),
+        "new": {"new": True, "existing": False}.get(post.get("new", ""), post.get("new", "")),
+        "commissioners": commissioners,
+        "funding": funding,
+        "outputs": [
+            {"quantity": o["quantity"], "unit": o["unit"], "description": o["text"]}
+            for o in outputs
+        ],
+        "metrics": metrics,
+    }
+    return SchemePost(raw, funding_ids, rows, problems)
+
+
+def scheme_errors(
+    errors: list[FieldError], shape: SchemePost, streams: dict[str, str]
+) -> FormErrors:
+    """Each refusal beside its input and in the summary, in the order of the form."""
+    order = {name: i for i, name in enumerate(SCHEME_LABELS)}
+    shown = FormErrors()
+    for error in sorted(errors, key=lambda e: order.get(top_level(e.field), -1)):
+        name = top_level(error.field)
+        label = SCHEME_LABELS.get(name, name.replace("_", " ").capitalize() or "The scheme")
+        slot, target = (name, name) if name in SCHEME_LABELS else (None, None)
+        match = _ITEM.match(error.field)
+        if match and name == "funding" and int(match.group(2)) <= len(shape.funding_ids):
+            target = slot = shape.funding_ids[int(match.group(2)) - 1]
+            label = f"Funding from {streams.get(target[7:], target[7:])}"
+        elif (
+            match
+            and name == "commissioners"
+            and int(match.group(2)) <= len(shape.commissioner_rows)
+        ):
+            row = shape.commissioner_rows[int(match.group(2)) - 1]
+            part = "percent" if match.group(3) == "percent" else "commissioner"
+            target = slot = f"{part}-{row}"
+            label = f"Commissioner {row}" + (" share" if part == "percent" else "")
+        elif match:
+            label = f"{label}, line {match.group(2)}"
+        elif name == "commissioners":
+            target = slot = "commissioner-1"
+        elif name == "funding" and streams:
+            target, slot = f"stream-{next(iter(streams))}", "funding"
+        message = error.message.strip()
+        if message[:1].islower() or match:
+            message = f"{label}: {message}" if match else f"{label} {message}"
+        item = {"text": message}
+        if slot:
+            shown.by_field.setdefault(slot, []).append(message)
+        if target:
+            item["href"] = f"#{target}"
+        shown.summary.append(item)
+    return shown
+
+
+def scheme_initial(scheme: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "scheme_id": scheme.scheme_id,
+        "name": scheme.name,
+        "description": scheme.description,
+        "scheme_type": scheme.scheme_type,
+        "sub_type": scheme.sub_type,
+        "area_of_spend": scheme.area_of_spend,
+        "provider_type": scheme.provider_type,
+        "new": "new" if scheme.new else "existing",
+        "outputs": "\n".join(
+            f"{decimal_text(o.quantity)} {o.unit}: {o.description}" for o in scheme.outputs
+        ),
+        "metrics": "\n".join(
+            f"{m.metric} {decimal_text(m.change)}" + (f": {m.note}" if m.note else "")
+            for m in scheme.metrics
+        ),
+    }
+    for row, share in enumerate(scheme.commissioners, start=1):
+        values[f"commissioner-{row}"] = share.organisation
+        values[f"percent-{row}"] = decimal_text(share.percent)
+    for line in scheme.funding:
+        values[f"stream-{line.stream}"] = line.amount.plain()
+    return values
+
+
+@page
+def scheme_form(request: HttpRequest, plan_id: int, scheme_id: str | None = None) -> HttpResponse:
+    plan = selectors.get_plan(request.user, plan_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, plan.agreement)
+    content = selectors.content_of(selectors.current_version(plan))
+    existing = None
+    if scheme_id is not None:
+        existing = next((s for s in content.schemes if s.scheme_id == scheme_id), None)
+        if existing is None:
+            raise NotFound(f"The plan has no scheme {scheme_id}")
+    year_rules = selectors.year_rules_of(plan)
+    rules = selectors.plan_rules_of(plan)
+    streams = {s.code: s.name for s in year_rules.funding_streams}
+    action = (
+        reverse("web:scheme_edit", args=[plan.pk, scheme_id])
+        if scheme_id
+        else reverse("web:scheme_add", args=[plan.pk])
+    )
+
+    def show(values: Any, errors: FormErrors, version: Any, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            "web/plans/scheme_form.jinja",
+            {
+                "plan": plan,
+                "existing": existing,
+                "action": action,
+                "values": values,
+                "errors": errors,
+                "version": version,
+                "taxonomy": rules.taxonomy,
+                "streams": year_rules.funding_streams,
+                "partners": selectors.partners_of(plan.agreement),
+                "commissioner_rows": range(1, COMMISSIONER_ROWS + 1),
+                "metric_ids": rules.metric_ids,
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        initial = scheme_initial(existing) if existing else {"new": "new"}
+        return show(form_values(initial), FormErrors(), plan.version)
+    shape = scheme_post(request.POST, list(streams))
+    if existing is not None:
+        shape.raw["scheme_id"] = existing.scheme_id  # the id is not changed by editing
+    elif any(s.scheme_id == shape.raw["scheme_id"].strip() for s in content.schemes):
+        shape.problems.append(
+            FieldError("scheme_id", f"The plan already has a scheme {shape.raw['scheme_id']}")
+        )
+    failed: list[FieldError] = list(shape.problems)
+    try:
+        if not failed:
+            services.put_scheme(actor(request), plan.pk, shape.raw, posted_version(request))
+        else:  # check the rest too, so every problem is said at once; nothing is saved
+            agreement_services.require_editor(actor(request), plan.agreement)
+            parse_scheme(shape.raw, year_rules, selectors.partners_of(plan.agreement))
+    except ValidationFailed as exc:
+        failed += list(exc.errors)
+    except Conflict as exc:
+        return show(request.POST, conflict_errors(exc), exc.current_version, 409)
+    if failed:
+        errors = scheme_errors(failed, shape, streams)
+        return show(request.POST, errors, posted_version(request), 400)
+    messages.success(request, f"Scheme {shape.raw['scheme_id']} saved")
+    return redirect(_plan_url(plan, f"scheme-{shape.raw['scheme_id'].strip()}"))
+
+
+@page
+def scheme_remove(request: HttpRequest, plan_id: int, scheme_id: str) -> HttpResponse:
+    plan = selectors.get_plan(request.user, plan_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, plan.agreement)
+    content = selectors.content_of(selectors.current_version(plan))
+    scheme = next((s for s in content.schemes if s.scheme_id == scheme_id), None)
+    if request.method == "POST":
+        try:
+            services.remove_scheme(actor(request), plan.pk, scheme_id, posted_version(request))
+        except ValidationFailed as exc:
+            for error in exc.errors:
+                messages.error(request, error.message)
+        except Conflict as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Scheme {scheme_id} removed")
+        return redirect(_plan_url(plan, "schemes"))
+    if scheme is None:
+        raise NotFound(f"The plan has no scheme {scheme_id}")
+    return render(
+        request,
+        "web/plans/scheme_remove.jinja",
+        {"plan": plan, "scheme": scheme, "version": plan.version},
     )
