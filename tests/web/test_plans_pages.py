@@ -398,3 +398,43 @@ def test_the_plans_list_and_the_national_list(world: World, login: Callable[[Any
     assert 'data-area="E10000016"' not in drafts
     assert "Every area's plan" in text(client.get("/"))
     assert login("auditor").get("/plans/national/?year=2024-25").status_code == 200
+
+
+# how many queries the pages make ----------------------------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_plan_page_reads_a_fixed_number_of_queries_whatever_its_size(
+    world: World, login: Callable[[Any], Client], django_assert_max_num_queries: Any
+) -> None:
+    plan = declared(world)
+    services.submit(web(world.finance), plan.pk)
+    services.sign_plan(web(world.signatory), plan.pk, "partner", 1)
+    client = login("signatory")
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/plans/{plan.pk}/").status_code == 200
+    small = _queries(client, f"/plans/{plan.pk}/")
+    for n in range(3, 9):
+        services.put_scheme(web(world.finance), plan.pk, scheme(f"S0{n}", name=f"Scheme {n}"))
+    assert _queries(client, f"/plans/{plan.pk}/") <= small + 1  # a second version to list
+
+
+def test_the_national_list_and_the_plans_list_do_not_read_per_plan(
+    world: World, login: Callable[[Any], Client], django_assert_max_num_queries: Any
+) -> None:
+    start(world)
+    client = login("assurer")
+    one = (_queries(client, "/plans/national/?year=2024-25"), _queries(client, "/plans/"))
+    services.create_plan(web(world.outsider), world.kent_agreement.pk, "2024-25", [])
+    two = (_queries(client, "/plans/national/?year=2024-25"), _queries(client, "/plans/"))
+    assert two == one
+    with django_assert_max_num_queries(15):
+        assert client.get("/plans/national/?year=2024-25").status_code == 200

@@ -17,7 +17,7 @@ from carepool.core.plans import Partner, PlanContent
 from carepool.core.rules import YearRules
 from carepool.core.signoff import Outcome, Status
 from carepool.plans.models import Plan
-from carepool.plans.selectors import PlanState, state_of
+from carepool.plans.selectors import PlanState, states_of
 from carepool.signoff.services import sign_offs_of
 from carepool.web.presenters.common import when
 from carepool.web.presenters.contributions import term_years, year_rules
@@ -220,7 +220,8 @@ def agreement_plans(agreement: Any, user: User) -> dict[str, Any]:
     """The agreement page's Plans section: its plans with their state, and (for editors) the
     term years a plan can still be started for."""
     plans = list(Plan.objects.filter(agreement=agreement).select_related("area").order_by("year"))
+    states = states_of(plans)
     return {
-        "rows": [{"plan": p, "tag": state_tag(state_of(p))} for p in plans],
+        "rows": [{"plan": p, "tag": state_tag(states[p.pk])} for p in plans],
         "start_years": years_without_plan(agreement) if may_edit(user, agreement) else [],
     }

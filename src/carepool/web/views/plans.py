@@ -50,7 +50,8 @@ def _plan_url(plan: Plan, fragment: str = "") -> str:
 @page
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.visible_plans(request.user).order_by("-year", "area__name"))  # type: ignore[arg-type]
-    rows = [{"plan": p, "tag": words.state_tag(selectors.state_of(p))} for p in plans]
+    states = selectors.states_of(plans)
+    rows = [{"plan": p, "tag": words.state_tag(states[p.pk])} for p in plans]
     user = request.user
     may_see_national = user.has_role(Role.NATIONAL_ASSURER) or user.has_role(Role.AUDITOR)  # type: ignore[union-attr]
     return render(
