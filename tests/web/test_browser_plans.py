@@ -14,7 +14,7 @@ from carepool.accounts.models import Role
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.plans import services
-from tests.factories import World, user
+from tests.factories import World, area, user
 from tests.web.test_browser import accessible_at_both_widths, log_in
 from tests.web.test_plans_pages import DECLARATIONS, balanced
 
@@ -132,12 +132,20 @@ def test_a_plan_is_declared_submitted_and_agreed_by_every_partner_and_the_board(
     assert "frozen" in summary
     accessible_at_both_widths(page, axe_check, csp_violations)
 
-    # The national assurer sees it among every area's plans.
+    # The national assurer sees it among every area's plans: 153 areas, as in England.
+    for n in range(151):
+        area(f"E0900{n:04d}", f"Zone {n:03d}")
     _switch_to(page, live_server, "assurer")
     page.goto(f"{live_server.url}/plans/national/?year=2024-25")
     page.get_by_role("heading", level=1, name="Every area's plan for 2024-25").wait_for()
     assert "Agreed" in page.locator('[data-area="E08000035"]').inner_text()
     accessible_at_both_widths(page, axe_check, csp_violations)
+    # A page of 50 areas stays a reasonable length on a phone.
+    page.set_viewport_size({"width": 320, "height": 900})
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"national list at 320 px: {height} px")
+    assert height < 12000, height
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(plan_url)
     page.get_by_role("button", name="Record the outcome").wait_for()
     accessible_at_both_widths(page, axe_check, csp_violations)

@@ -14,7 +14,7 @@ from carepool.audit.services import Actor
 from carepool.plans import selectors, services
 from carepool.plans.models import Plan, PlanVersion
 from carepool.signoff.models import SignOff
-from tests.factories import World, user
+from tests.factories import World, area, user
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -438,3 +438,21 @@ def test_the_national_list_and_the_plans_list_do_not_read_per_plan(
     assert two == one
     with django_assert_max_num_queries(15):
         assert client.get("/plans/national/?year=2024-25").status_code == 200
+
+
+def test_the_national_list_pages_every_area_keeping_the_filter(
+    world: World, login: Callable[[Any], Client]
+) -> None:
+    for n in range(60):
+        area(f"E0900{n:04d}", f"Zone {n:02d}")
+    client = login("assurer")
+    first = text(client.get("/plans/national/?year=2024-25"))
+    assert "62 of 62 areas, 1 to 50 on this page" in first
+    assert 'data-area="E08000035"' in first  # Kent and Leeds come first by name
+    assert 'data-area="E09000059"' not in first
+    assert "?year=2024-25&page=2" in first
+    second = text(client.get("/plans/national/?year=2024-25&page=2"))
+    assert 'data-area="E09000059"' in second
+    assert "51 to 62 on this page" in second
+    only_none = text(client.get("/plans/national/?year=2024-25&state=none&page=2"))
+    assert "?year=2024-25&state=none&page=1" in only_none

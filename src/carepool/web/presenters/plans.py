@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 
 from carepool.accounts.models import Role
 from carepool.agreements.selectors import may_edit
@@ -224,4 +227,37 @@ def agreement_plans(agreement: Any, user: User) -> dict[str, Any]:
     return {
         "rows": [{"plan": p, "tag": state_tag(states[p.pk])} for p in plans],
         "start_years": years_without_plan(agreement) if may_edit(user, agreement) else [],
+    }
+
+
+NATIONAL_PER_PAGE = 50
+
+
+def national_page(rows: list[Any], number: object, query: dict[str, str]) -> dict[str, Any]:
+    """One page of the national list (every area of the country would make a phone's page
+    very long), with NHS.UK pagination keeping the year and state chosen."""
+    paginator: Paginator[Any] = Paginator(rows, NATIONAL_PER_PAGE)
+    page = paginator.get_page(number)
+
+    def href(n: int) -> str:
+        return "?" + urlencode({**{k: v for k, v in query.items() if v}, "page": n})
+
+    pagination: dict[str, Any] | None = None
+    if paginator.num_pages > 1:
+        pagination = {
+            "ariaLabel": "Pages of the list of areas",
+            "items": [
+                {"number": n, "href": href(n), "current": n == page.number}
+                for n in paginator.page_range
+            ],
+        }
+        if page.has_previous():
+            pagination["previous"] = {"href": href(page.previous_page_number())}
+        if page.has_next():
+            pagination["next"] = {"href": href(page.next_page_number())}
+    return {
+        "rows": list(page.object_list),
+        "first": page.start_index(),
+        "last": page.end_index(),
+        "pagination": pagination,
     }

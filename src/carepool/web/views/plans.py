@@ -285,7 +285,12 @@ def plans_national(request: HttpRequest) -> HttpResponse:
         "web/plans/national.jinja",
         {
             "year": year,
-            "rows": [{"row": r, "tag": words.state_tag(r.state)} for r in shown],
+            "page": words.national_page(
+                [{"row": r, "tag": words.state_tag(r.state)} for r in shown],
+                request.GET.get("page"),
+                {"year": year.label, "state": wanted},
+            ),
+            "shown": len(shown),
             "total": len(rows),
             "counts": [(s, counts[s]) for s in states],
             "overdue": sum(1 for r in rows if r.overdue),
