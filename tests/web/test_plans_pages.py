@@ -456,3 +456,55 @@ def test_the_national_list_pages_every_area_keeping_the_filter(
     assert "51 to 62 on this page" in second
     only_none = text(client.get("/plans/national/?year=2024-25&state=none&page=2"))
     assert "?year=2024-25&state=none&page=1" in only_none
+
+
+# justifications ---------------------------------------------------------------------------
+
+
+def test_a_failure_the_rules_allow_is_justified_then_submitted(
+    world: World, login: Callable[[Any], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    real = selectors.year_rules_of
+
+    def lenient(plan: Plan) -> Any:
+        # No shipped year allows a justification yet: this one allows it for one declaration.
+        rules = real(plan)
+        conditions = tuple(
+            dataclasses.replace(r, justification_allowed=True) if r.id == "fund_objectives" else r
+            for r in rules.plan.conditions
+        )
+        return dataclasses.replace(
+            rules, plan=dataclasses.replace(rules.plan, conditions=conditions)
+        )
+
+    monkeypatch.setattr(selectors, "year_rules_of", lenient)
+    plan = start(world)
+    for requirement, comment in DECLARATIONS[1:]:
+        services.declare(web(world.finance), plan.pk, requirement, "yes", comment)
+    client = login("finance")
+    page = text(client.get(f"/plans/{plan.pk}/"))
+    assert f"/plans/{plan.pk}/justify/fund_objectives/" in page
+    assert "/justify/grant_and_funding_conditions/" not in page
+    assert client.get(f"/plans/{plan.pk}/justify/grant_and_funding_conditions/").status_code == 404
+    assert login("viewer").get(f"/plans/{plan.pk}/justify/fund_objectives/").status_code == 403
+
+    client = login("finance")
+    plan.refresh_from_db()
+    before = snapshot()
+    response = client.post(
+        f"/plans/{plan.pk}/justify/fund_objectives/", {"justification": "", "version": plan.version}
+    )
+    assert response.status_code == 400
+    assert 'href="#justification"' in text(response)
+    assert snapshot() == before
+    response = client.post(
+        f"/plans/{plan.pk}/justify/fund_objectives/",
+        {"justification": "The board meets after the deadline", "version": plan.version},
+    )
+    assert response.status_code == 302, text(response)
+    assert "The board meets after the deadline" in text(client.get(f"/plans/{plan.pk}/"))
+    plan.refresh_from_db()
+    response = client.post(f"/plans/{plan.pk}/submit/", {"version": plan.version})
+    assert response.status_code == 302, text(response)

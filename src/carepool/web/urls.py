@@ -108,6 +108,11 @@ urlpatterns = [
     path("plans/<int:plan_id>/sign/", plans.plan_sign, name="plan_sign"),
     path("plans/<int:plan_id>/declarations/", plans.plan_declarations, name="plan_declarations"),
     path("plans/<int:plan_id>/diff/", plans.plan_diff, name="plan_diff"),
+    path(
+        "plans/<int:plan_id>/justify/<str:requirement_id>/",
+        plans.plan_justify,
+        name="plan_justify",
+    ),
     path("plans/<int:plan_id>/schemes/new/", plans.scheme_form, name="scheme_add"),
     path(
         "plans/<int:plan_id>/schemes/<str:scheme_id>/edit/", plans.scheme_form, name="scheme_edit"

@@ -560,3 +560,43 @@ def scheme_remove(request: HttpRequest, plan_id: int, scheme_id: str) -> HttpRes
         "web/plans/scheme_remove.jinja",
         {"plan": plan, "scheme": scheme, "version": plan.version},
     )
+
+
+# justifying a failed check ----------------------------------------------------------------
+
+
+@page
+def plan_justify(request: HttpRequest, plan_id: int, requirement_id: str) -> HttpResponse:
+    """Why a failed check may go to sign-off: offered only where the year's rules allow it."""
+    plan = selectors.get_plan(request.user, plan_id)  # type: ignore[arg-type]
+    offer_form_only_to_editors(request, plan.agreement)
+    requirement = next(
+        (r for r in selectors.plan_rules_of(plan).requirements if r.id == requirement_id), None
+    )
+    if requirement is None or not requirement.justification_allowed:
+        raise NotFound(f"The {plan.year} rules allow no justification of '{requirement_id}'")
+    current = selectors.current_version(plan)
+    return form_page(
+        request,
+        "web/plans/justify.jinja",
+        lambda values, errors: {
+            "plan": plan,
+            "requirement": requirement,
+            "values": values,
+            "errors": errors,
+        },
+        initial=lambda: {"justification": current.justifications.get(requirement_id, "")},
+        labels={"justification": "Justification"},
+        save=lambda: services.justify(
+            actor(request),
+            plan.pk,
+            requirement_id,
+            request.POST.get("justification", ""),
+            posted_version(request),
+        ),
+        done=lambda v: (
+            f"Justification recorded for '{requirement.text}'",
+            _plan_url(plan, "checklist"),
+        ),
+        version=lambda: plan.version,
+    )
