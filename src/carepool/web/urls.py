@@ -13,6 +13,7 @@ from carepool.web.views import (
     home,
     invitations,
     organisations,
+    plans,
     risk_share,
 )
 
@@ -93,6 +94,33 @@ urlpatterns = [
         "agreements/<int:agreement_id>/contributions/new/",
         contributions.contribution_add,
         name="contribution_add",
+    ),
+    # yearly plans
+    path(
+        "agreements/<int:agreement_id>/plans/new/",
+        plans.plan_start,
+        name="plan_start",
+    ),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/national/", plans.plans_national, name="plans_national"),
+    path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/submit/", plans.plan_submit, name="plan_submit"),
+    path("plans/<int:plan_id>/sign/", plans.plan_sign, name="plan_sign"),
+    path("plans/<int:plan_id>/declarations/", plans.plan_declarations, name="plan_declarations"),
+    path("plans/<int:plan_id>/diff/", plans.plan_diff, name="plan_diff"),
+    path(
+        "plans/<int:plan_id>/justify/<str:requirement_id>/",
+        plans.plan_justify,
+        name="plan_justify",
+    ),
+    path("plans/<int:plan_id>/schemes/new/", plans.scheme_form, name="scheme_add"),
+    path(
+        "plans/<int:plan_id>/schemes/<str:scheme_id>/edit/", plans.scheme_form, name="scheme_edit"
+    ),
+    path(
+        "plans/<int:plan_id>/schemes/<str:scheme_id>/remove/",
+        plans.scheme_remove,
+        name="scheme_remove",
     ),
     # contributions
     path(

@@ -31,6 +31,7 @@ from carepool.web.presenters import agreements as agreements_presenters
 from carepool.web.presenters import common as common_presenters
 from carepool.web.presenters import contributions as contributions_presenters
 from carepool.web.presenters import history as history_presenters
+from carepool.web.presenters import plans as plans_presenters
 
 # The fields in the order the form shows them (the error summary follows it), named in the
 # same words as the history (carepool.core.history).
@@ -134,6 +135,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "history": history,
             "history_more": history_more,
             "actions": agreements_presenters.actions_for(request.user, agreement),  # type: ignore[arg-type]
+            "plans": plans_presenters.agreement_plans(agreement, request.user),  # type: ignore[arg-type]
         },
     )
 

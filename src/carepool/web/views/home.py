@@ -30,5 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "arrangement_label": common_presenters.arrangement_label,
             "long_date": common_presenters.long_date,
             "may_create": common_presenters.may_create(request.user),  # type: ignore[arg-type]
+            "may_see_national": request.user.has_role(Role.NATIONAL_ASSURER)  # type: ignore[union-attr]
+            or request.user.has_role(Role.AUDITOR),  # type: ignore[union-attr]
         },
     )
