@@ -115,6 +115,12 @@ def status(subject: Subject, records: Iterable[SignOffRecord]) -> Status:
     return Status(approved, waiting, board, national)
 
 
+def _sentence(label: str) -> str:
+    """The label starting a sentence: its first letter raised, names left as they are
+    (``str.capitalize`` would make "the plan for Leeds" into "The plan for leeds")."""
+    return label[:1].upper() + label[1:]
+
+
 def check_sign(
     subject: Subject,
     records: Iterable[SignOffRecord],
@@ -133,7 +139,7 @@ def check_sign(
     field = "version"
     if stage not in subject.stages:
         raise ValidationFailed.single(
-            "stage", f"{subject.label.capitalize()} has no {stage.label.lower()} stage"
+            "stage", f"{_sentence(subject.label)} has no {stage.label.lower()} stage"
         )
     if version != subject.version:
         raise ValidationFailed.single(
@@ -144,7 +150,7 @@ def check_sign(
     if content_hash is not None and content_hash != subject.content_hash:
         raise ValidationFailed.single(
             field,
-            f"{subject.label.capitalize()} changed after you read it; read it again and approve "
+            f"{_sentence(subject.label)} changed after you read it; read it again and approve "
             "what it says now",
         )
     if not subject.open_for_signing:
