@@ -442,7 +442,7 @@ def test_a_stale_if_match_gets_409_and_changes_nothing(api_as: SignIn, plans: Pl
     plan = _situation(plans, "draft")
     api = api_as(plans.world.finance)
     read = plan.version
-    assert put(api, "/plans/{}/schemes/S01".format(plan.pk), scheme("S01", name="A"), read)
+    assert put(api, f"/plans/{plan.pk}/schemes/S01", scheme("S01", name="A"), read)
     before = snapshot()
 
     response = put(api, f"/plans/{plan.pk}/schemes/S01", scheme("S01", name="B"), read)
