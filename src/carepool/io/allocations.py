@@ -133,6 +133,8 @@ def parse_allocation_rows(
     at = {name: heading.index(name) for name in COLUMNS}
     parsed: list[AllocationRow] = []
     totals: dict[str, Money] = {}
+    total_rows: dict[str, int] = {}  # line -> the row stating its national total
+    first_rows: dict[str, int] = {}  # line -> its first area row
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -175,8 +177,10 @@ def parse_allocation_rows(
         seen[key] = number
         if area == ENGLAND:
             totals[line] = amount
+            total_rows[line] = number
         else:
             parsed.append(AllocationRow(number, area, line, amount))
+            first_rows.setdefault(line, number)
     result = AllocationFile(year, programme, tuple(parsed), totals)
     if not len(errors):
         sums = result.totals()
@@ -184,15 +188,23 @@ def parse_allocation_rows(
             if line not in totals:
                 errors.add(
                     f"No national total is stated for {line}: add a row for {ENGLAND} with the "
-                    "national total, so the file can be checked"
+                    "national total, so the file can be checked",
+                    first_rows.get(line),
+                    "line",
                 )
             elif line not in sums:
-                errors.add(f"A national total is stated for {line} but no area has a {line} row")
+                errors.add(
+                    f"A national total is stated for {line} but no area has a {line} row",
+                    total_rows.get(line),
+                    "line",
+                )
             elif sums[line] != totals[line]:
                 difference = sums[line] - totals[line]
                 errors.add(
                     f"The {line} rows add up to {sums[line]}, but the stated national total is "
-                    f"{totals[line]} (a difference of {difference}); nothing was imported"
+                    f"{totals[line]} (a difference of {difference}); nothing was imported",
+                    total_rows.get(line),
+                    "amount",
                 )
     errors.raise_if_any()
     return result
