@@ -22,8 +22,7 @@ from carepool.signoff.models import SignOff
 from tests.api.helpers import basic_header
 from tests.factories import World
 from tests.fixtures import _audit_triggers_restored, flushable_audit  # noqa: F401
-from tests.interfaces.test_concurrent_writes import at_once
-from tests.interfaces.test_concurrent_writes import send as send_as_finance
+from tests.interfaces.test_concurrent_writes import at_once, send
 from tests.plans.conftest import PlanWorld, scheme
 
 ROUNDS = 5
@@ -45,7 +44,9 @@ def _frozen_trigger_restored(django_db_blocker: Any) -> Iterator[None]:
 
 @pytest.fixture
 def flushable_plans(
-    _frozen_trigger_restored: None, flushable_audit: None, transactional_db: None
+    _frozen_trigger_restored: None,
+    flushable_audit: None,  # noqa: F811
+    transactional_db: None,
 ) -> Iterator[None]:
     yield
     with connection.schema_editor() as editor:
@@ -57,13 +58,7 @@ def plans(world: World) -> PlanWorld:
     return PlanWorld(world)
 
 
-def send(
-    url: str, method: str, body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    """As ``tests.interfaces.test_concurrent_writes.send``; ``headers`` may name the user."""
-    return send_as_finance(url, method, body, headers)
-
-
+# ``send`` signs in as the finance officer unless the headers name someone else.
 def as_user(username: str) -> dict[str, str]:
     return {"Authorization": basic_header(username)}
 
