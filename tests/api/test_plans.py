@@ -348,6 +348,28 @@ BAD_INPUT: list[tuple[str, str, str, str, str, Any, int, str | None, str]] = [
         "'latest' is not a version number, like 3",
     ),
     (
+        "a new plan without its agreement",
+        "draft",
+        "finance",
+        "post",
+        "/plans",
+        {"year": "2025-26", "schemes": []},
+        422,
+        "agreement_id",
+        "Give the id of the pooled fund agreement the plan is under",
+    ),
+    (
+        "a funding line whose amount and amount_pence disagree",
+        "draft",
+        "finance",
+        "put",
+        SCHEME_PATH,
+        scheme("S03", funding=[{"stream": "ibcf", "amount": "10.00", "amount_pence": 100}]),
+        422,
+        "funding[1].amount",
+        "'10.00' is not the same money as amount_pence 100; send one of them",
+    ),
+    (
         "a plan nobody has",
         "draft",
         "finance",
@@ -489,3 +511,23 @@ def test_the_diff_of_two_versions(api_as: SignIn, plans: PlanWorld) -> None:
     data = response.json()
     assert (data["from"], data["to"]) == (1, 2)
     assert [s["scheme_id"] for s in data["changed"]] == ["S01"]
+
+
+def test_a_scheme_read_from_the_api_can_be_sent_back_as_read(
+    api_as: SignIn, plans: PlanWorld
+) -> None:
+    """The plan's JSON gives each scheme's total and each line's pence as well as pounds;
+    sending it back once gave 422 'is not a field you can send here'."""
+    plan = _situation(plans, "draft")
+    api = api_as(plans.world.finance)
+    read = api.get(f"/plans/{plan.pk}").json()["content"]["schemes"][0]
+    assert {"total", "amount_pence", "amount"} <= {*read, *read["funding"][0]}
+
+    unchanged = put(api, f"/plans/{plan.pk}/schemes/S01", read)
+    changed = put(api, f"/plans/{plan.pk}/schemes/S01", {**read, "name": "Home care, renamed"})
+
+    assert unchanged.status_code == 422, unchanged.content
+    assert unchanged.json()["errors"] == [{"field": "schemes", "message": "Nothing changed"}]
+    assert changed.status_code == 200, changed.content
+    scheme_now = changed.json()["content"]["schemes"][0]
+    assert (scheme_now["name"], scheme_now["total"]) == ("Home care, renamed", read["total"])

@@ -478,6 +478,42 @@ def test_a_file_that_is_not_csv_or_xlsx_or_not_there_is_refused(
     assert snapshot() == before
 
 
+def test_a_damaged_workbook_is_refused_naming_the_file(plans: PlanWorld, tmp_path: Path) -> None:
+    plan = plans.ready()
+    damaged = tmp_path / "plan.xlsx"
+    damaged.write_text(HEADINGS + "\n" + ROW_1 + "\n", "utf-8")  # a CSV renamed .xlsx
+    before = snapshot()
+
+    for args in (
+        ["plans", "import", damaged, "--plan", plan.pk, "-u", "finance"],
+        ["allocations", "import", damaged, "--year", "2024-25", "--source", "x", "-u", "assurer"],
+    ):
+        result = carepool(*args, "--json")
+        assert result.exit_code == INVALID, (args, result.output, result.exception)
+        assert as_json(result)["errors"] == [
+            {
+                "field": "plan.xlsx",
+                "message": "Carepool cannot open this as an Excel workbook (.xlsx): it is damaged "
+                "or is another kind of file (BadZipFile); save it again as .xlsx, or as CSV UTF-8",
+            }
+        ]
+    assert snapshot() == before
+
+
+def test_an_export_that_cannot_be_written_is_refused_plainly(
+    plans: PlanWorld, tmp_path: Path
+) -> None:
+    plan = plans.ready()
+    target = tmp_path / "no-such-folder" / "plan.csv"
+
+    result = carepool("plans", "export", plan.pk, target, "-u", "finance", "--json")
+
+    assert result.exit_code == INVALID, (result.output, result.exception)
+    assert as_json(result)["errors"] == [
+        {"field": "file", "message": f"Cannot write {target}: No such file or directory"}
+    ]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_an_exported_plan_imports_unchanged(plans: PlanWorld, tmp_path: Path, suffix: str) -> None:
     started = carepool(

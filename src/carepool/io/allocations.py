@@ -78,9 +78,22 @@ def read_table(
     """The sheet name (None for CSV) and the rows of text, heading first. From a workbook:
     the sheet called ``preferred_sheet``, else the first."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+        from zipfile import BadZipFile
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+            # Not a workbook at all (a renamed CSV, a damaged download), or one without the
+            # parts every .xlsx has.
+            raise ValidationFailed.single(
+                path.name,
+                "Carepool cannot open this as an Excel workbook (.xlsx): it is damaged or is "
+                f"another kind of file ({type(exc).__name__}); save it again as .xlsx, or as "
+                "CSV UTF-8",
+            ) from None
         sheet = (
             workbook[preferred_sheet]
             if preferred_sheet in workbook.sheetnames
