@@ -160,3 +160,23 @@ def test_one_signatory_approving_twice_at_once_is_recorded_once(
     assert refused["errors"][0]["field"] == "version"
     assert "has already" in refused["errors"][0]["message"]
     assert SignOff.objects.filter(subject_kind="plan", subject_id=plan.pk).count() == 1
+
+
+def test_two_clients_starting_the_same_plan_at_once_make_one_plan(
+    flushable_plans: None, live_server: Any, plans: PlanWorld
+) -> None:
+    url = f"{live_server.url}/api/v1/plans"
+    body = {"agreement_id": plans.world.agreement.pk, "year": "2024-25", "schemes": []}
+
+    results = at_once(
+        lambda: send(url, "POST", body),
+        lambda: send(url, "POST", body, with_token(plans.world.finance)),
+    )
+
+    assert sorted(status for status, _ in results) == [201, 422], results
+    refused = next(body for status, body in results if status == 422)
+    assert refused["errors"] == [
+        {"field": "year", "message": "Leeds already has a plan for 2024-25"}
+    ]
+    assert Plan.objects.count() == 1
+    assert PlanVersion.objects.count() == 1

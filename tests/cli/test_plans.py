@@ -478,6 +478,42 @@ def test_a_file_that_is_not_csv_or_xlsx_or_not_there_is_refused(
     assert snapshot() == before
 
 
+def test_a_workbook_with_number_cells_imports_the_amounts_exactly(
+    plans: PlanWorld, tmp_path: Path
+) -> None:
+    """A person's workbook holds amounts as numbers, not text: Excel keeps them as floats."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADINGS.split(","))
+    base = ("", "social_care", "E08000035")
+    sheet.append(["S01", "Home care", "", "home_care", *base, "private", "existing"])
+    sheet.append(["S02", "Reablement", "", "reablement_at_home", *base, "council", "new"])
+    for row, rest in zip(
+        (2, 3),
+        (
+            ["900000 hours: Hours", "", 59999999.99, 0.1],
+            ["2600 people: Reabled", "", None, 35000000],
+        ),
+        strict=True,
+    ):
+        for column, value in enumerate(rest, start=10):
+            sheet.cell(row=row, column=column, value=value)
+    workbook.save(tmp_path / "plan.xlsx")
+
+    result = carepool(
+        "plans", "import", tmp_path / "plan.xlsx", "--agreement", plans.world.agreement.pk,
+        "--year", "2024-25", "-u", "finance", "--json",
+    )  # fmt: skip
+
+    assert result.exit_code == OK, result.output
+    content = PlanVersion.objects.get(plan_id=as_json(result)["id"]).content
+    assert [[f["amount_pence"] for f in s["funding"]] for s in content["schemes"]] == [
+        [5_999_999_999, 10],
+        [3_500_000_000],
+    ]
+
+
 def test_a_damaged_workbook_is_refused_naming_the_file(plans: PlanWorld, tmp_path: Path) -> None:
     plan = plans.ready()
     damaged = tmp_path / "plan.xlsx"
