@@ -101,7 +101,12 @@ def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> No
     # Every data file read was the repository's own, and nothing in a ../shared folder
     # beside the project (where the data used to be) was opened or even listed.
     population = set((DATA_DIR / "population").glob("*.xls"))
-    assert {p for p in opened if p.suffix in (".csv", ".xls")} == {AREAS_CSV, *population}
+    demo_files = set((PROJECT_DIR / "src" / "carepool" / "demo" / "data").glob("*.csv"))
+    assert {p for p in opened if p.suffix in (".csv", ".xls")} == {
+        AREAS_CSV,
+        *population,
+        *demo_files,  # the demo's own plans and allocations (illustrative)
+    }
     assert [p for p in opened if p.is_relative_to(PROJECT_DIR.parent / "shared")] == []
 
     second, _ = run_setup(tmp_path, var_dir, "--demo")
