@@ -105,7 +105,7 @@ def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> No
     assert {p for p in opened if p.suffix in (".csv", ".xls")} == {
         AREAS_CSV,
         *population,
-        *demo_files,
+        *demo_files,  # the demo's own plans and allocations (illustrative)
     }
     assert [p for p in opened if p.is_relative_to(PROJECT_DIR.parent / "shared")] == []
 

@@ -157,6 +157,8 @@ _CHOOSING = {
     "reporting_frequency": "how often the pool manager reports",
     "frequency": "how the contribution is paid (its instalments)",
     "programme": "the programme whose rules the money follows",
+    "stage": "a stage of sign-off",
+    "outcome": "a national assurance outcome",
 }
 
 

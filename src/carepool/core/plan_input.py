@@ -10,8 +10,9 @@ partners, and refuses with a plain-English message naming the field, such as
 ``parse_content`` read back (a round trip). In that form:
 
 - money is whole pence, as ``amount_pence`` (an integer). On input ``amount`` in pounds
-  (``"1250000.00"``, or a whole number of pounds) is read too, through
-  ``carepool.core.parse.money``; a float is refused there as well (it is not exact);
+  (``"1250000.00"``, a whole number of pounds, or a JSON number) is read too, through
+  ``carepool.core.parse.money``, which reads a float by its shortest text form (as it does for
+  contributions) and refuses fractions of a penny;
 - percentages, quantities and metric changes are text, like ``"33.5"``, written without
   exponent or trailing zeros (``Decimal("50.0")`` is ``"50"``), so equal values have one form.
   On input they may be text or an integer, never a float: a float is not exact;
@@ -145,14 +146,10 @@ def _amount(raw: Mapping[str, Any], field: str) -> Money:
         amount = Money(pence)
     else:
         name = f"{field}.amount"
-        given = raw.get("amount")
-        if isinstance(given, float):
-            raise ValidationFailed.single(
-                name,
-                f'must be written exactly, as text like "1250000.00" (or as whole pence in '
-                f"amount_pence); {given!r} is a floating-point number, which is not exact",
-            )
-        amount = parse.money(given, name, allow_negative=True)
+        # A float (a JSON number read without ``parse_float=Decimal``, a spreadsheet cell) is
+        # read by its shortest text form, as contributions read it (``parse.money``): 12.5 is
+        # £12.50, and 0.1 + 0.2 is refused as a fraction of a penny.
+        amount = parse.money(raw.get("amount"), name, allow_negative=True)
     if amount.is_negative:
         raise ValidationFailed.single(name, "cannot be negative")
     if not amount:

@@ -78,9 +78,22 @@ def read_table(
     """The sheet name (None for CSV) and the rows of text, heading first. From a workbook:
     the sheet called ``preferred_sheet``, else the first."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+        from zipfile import BadZipFile
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+            # Not a workbook at all (a renamed CSV, a damaged download), or one without the
+            # parts every .xlsx has.
+            raise ValidationFailed.single(
+                path.name,
+                "Carepool cannot open this as an Excel workbook (.xlsx): it is damaged or is "
+                f"another kind of file ({type(exc).__name__}); save it again as .xlsx, or as "
+                "CSV UTF-8",
+            ) from None
         sheet = (
             workbook[preferred_sheet]
             if preferred_sheet in workbook.sheetnames
@@ -133,6 +146,8 @@ def parse_allocation_rows(
     at = {name: heading.index(name) for name in COLUMNS}
     parsed: list[AllocationRow] = []
     totals: dict[str, Money] = {}
+    total_rows: dict[str, int] = {}  # line -> the row stating its national total
+    first_rows: dict[str, int] = {}  # line -> its first area row
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -175,8 +190,10 @@ def parse_allocation_rows(
         seen[key] = number
         if area == ENGLAND:
             totals[line] = amount
+            total_rows[line] = number
         else:
             parsed.append(AllocationRow(number, area, line, amount))
+            first_rows.setdefault(line, number)
     result = AllocationFile(year, programme, tuple(parsed), totals)
     if not len(errors):
         sums = result.totals()
@@ -184,15 +201,23 @@ def parse_allocation_rows(
             if line not in totals:
                 errors.add(
                     f"No national total is stated for {line}: add a row for {ENGLAND} with the "
-                    "national total, so the file can be checked"
+                    "national total, so the file can be checked",
+                    first_rows.get(line),
+                    "line",
                 )
             elif line not in sums:
-                errors.add(f"A national total is stated for {line} but no area has a {line} row")
+                errors.add(
+                    f"A national total is stated for {line} but no area has a {line} row",
+                    total_rows.get(line),
+                    "line",
+                )
             elif sums[line] != totals[line]:
                 difference = sums[line] - totals[line]
                 errors.add(
                     f"The {line} rows add up to {sums[line]}, but the stated national total is "
-                    f"{totals[line]} (a difference of {difference}); nothing was imported"
+                    f"{totals[line]} (a difference of {difference}); nothing was imported",
+                    total_rows.get(line),
+                    "amount",
                 )
     errors.raise_if_any()
     return result

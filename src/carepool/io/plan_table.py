@@ -186,9 +186,22 @@ def locate(
     return ValidationFailed(errors.errors)
 
 
-def read_plan_table(path: Path) -> tuple[str | None, list[SchemeRow]]:
+@dataclass(frozen=True)
+class PlanTable:
+    sheet: str | None
+    rows: list[SchemeRow]
+    streams: list[str]  # the stream codes of the heading's ``stream:<code>`` columns
+
+
+def read_plan_table(path: Path) -> PlanTable:
     sheet, rows = read_table(path, preferred_sheet=SHEET)
-    return sheet, rows_to_schemes(rows, path.name, sheet)
+    schemes = rows_to_schemes(rows, path.name, sheet)
+    streams = [
+        h.strip().removeprefix(STREAM_PREFIX)
+        for h in rows[0]
+        if h.strip().startswith(STREAM_PREFIX)
+    ]
+    return PlanTable(sheet, schemes, streams)
 
 
 def _pounds(pence: int) -> str:
@@ -257,11 +270,22 @@ def check_rows(
     sheet: str | None,
     year_rules: YearRules,
     partners: Sequence[Partner],
+    streams: Sequence[str] = (),
 ) -> None:
-    """Every row checked by the core, every problem named by row and column, all at once."""
+    """Every row checked by the core, every problem named by row and column, all at once.
+    ``streams`` are the heading's stream columns: each must be a funding stream of the year,
+    even when no row spends from it."""
     errors = ErrorCollector()
     seen: dict[str, int] = {}
     assert year_rules.plan is not None
+    known = {s.code for s in year_rules.funding_streams}
+    for code in streams:
+        if code not in known:
+            errors.add(
+                where(source, sheet, 1, f"{STREAM_PREFIX}{code}"),
+                f"'{code}' is not a funding stream in {year_rules.year.label}; the year's "
+                f"streams are: {', '.join(s.code for s in year_rules.funding_streams)}",
+            )
     for row in rows:
         scheme_id = str(row.raw.get("scheme_id", "")).strip()
         if scheme_id in seen:
@@ -290,7 +314,8 @@ def import_plan_file(
     """Start a plan from the file (``agreement_id`` and ``year``), or replace the schemes of
     an existing plan (``plan_id``) with it; refuse the file whole, changing nothing, when any
     row is wrong."""
-    sheet, rows = read_plan_table(path)
+    table = read_plan_table(path)
+    sheet, rows = table.sheet, table.rows
     if plan_id is not None:
         plan = (
             get_plan(actor.user, plan_id)
@@ -313,7 +338,7 @@ def import_plan_file(
         if year_rules.plan is None:
             raise ValidationFailed.single("year", f"Carepool has no plan rules for {year}")
         partners = partners_of(agreement)
-    check_rows(rows, path.name, sheet, year_rules, partners)
+    check_rows(rows, path.name, sheet, year_rules, partners, table.streams)
     raws = [r.raw for r in rows]
     if plan_id is not None:
         services.replace_content(

@@ -4,6 +4,7 @@ the national list of every area's plan status."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from carepool.api.responses import CREATE, READ, WRITE, responses
 from carepool.api.schemas import Pounds, YesNo, _Input
 from carepool.api.versions import if_match, tag
 from carepool.core import parse
+from carepool.core.errors import ValidationFailed
 from carepool.plans import records, selectors, services
 
 router = Router(tags=["plans"])
@@ -24,6 +26,11 @@ router = Router(tags=["plans"])
 class FundingIn(_Input):
     stream: str | None = Field(None, description="A funding stream code of the plan's year")
     amount: Pounds = None
+    amount_pence: Any = Field(
+        None,
+        description="Whole pence, instead of amount (a line read from the API carries both; "
+        "when both are sent they must agree)",
+    )
 
 
 class CommissionerIn(_Input):
@@ -56,6 +63,9 @@ class SchemeIn(_Input):
     new: YesNo = None
     outputs: list[OutputIn] | None = None
     metrics: list[MetricIn] | None = None
+    total: Any = Field(
+        None, description="Ignored: the scheme's total as read; it is worked out from funding"
+    )
 
 
 class DeclarationIn(_Input):
@@ -138,6 +148,28 @@ class NationalOut(Schema):
     overdue: list[str]
 
 
+def _scheme(data: dict[str, Any]) -> dict[str, Any]:
+    """A scheme as the core reads it. A scheme read from the API can be sent back as it was
+    read: its ``total`` is worked out again rather than read, and a funding line that carries
+    both ``amount`` and ``amount_pence`` must give the same money in both."""
+    data.pop("total", None)
+    for position, line in enumerate(data.get("funding") or [], start=1):
+        if line.get("amount") is None or line.get("amount_pence") is None:
+            continue
+        try:
+            same = Decimal(str(line["amount_pence"])) == parse.money(line["amount"], "").pence
+        except (ValidationFailed, InvalidOperation):
+            same = False
+        if not same:
+            raise ValidationFailed.single(
+                f"funding[{position}].amount",
+                f"'{line['amount']}' is not the same money as amount_pence "
+                f"{line['amount_pence']}; send one of them",
+            )
+        del line["amount"]
+    return data
+
+
 def _detail(response: HttpResponse, plan_id: int, user: Any, version: int | None = None) -> dict:
     plan = selectors.get_plan(user, plan_id)
     tag(response, plan.version)
@@ -190,11 +222,15 @@ def create_plan(request: HttpRequest, response: HttpResponse, payload: PlanIn) -
     """Start the area's plan for a year under a pooled fund agreement, as version 1, with the
     schemes given (or none). Every scheme is checked; any problem refuses the whole plan."""
     data = payload.given()
+    if data.get("agreement_id") is None:
+        raise ValidationFailed.single(
+            "agreement_id", "Give the id of the pooled fund agreement the plan is under"
+        )
     plan = services.create_plan(
         actor_of(request),
-        data.get("agreement_id") or "",
+        data["agreement_id"],
         data.get("year"),
-        data.get("schemes") or [],
+        [_scheme(s) for s in data.get("schemes") or []],
         data.get("declarations") or [],
     )
     return Status(201, _detail(response, plan.pk, user_of(request)))
@@ -210,7 +246,7 @@ def put_scheme(
 ) -> dict:
     """Add the scheme, or replace the one with this id. If anyone has signed the current
     version, the change makes a new version and withdraws their sign-offs."""
-    data = {**payload.given(), "scheme_id": scheme_id}
+    data = _scheme({**payload.given(), "scheme_id": scheme_id})
     services.put_scheme(actor_of(request), plan_id, data, if_match(request))
     return _detail(response, plan_id, user_of(request))
 

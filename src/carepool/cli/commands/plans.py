@@ -239,12 +239,17 @@ def export(
         shown = selectors.get_version(plan, version) if version else selectors.current_version(plan)
         streams = [s.code for s in selectors.year_rules_of(plan).funding_streams]
         rows = plan_rows(selectors.content_of(shown), streams)
-        if file.suffix.lower() == ".xlsx":
-            write_xlsx(rows, file)
-        elif file.suffix.lower() == ".csv":
-            file.write_text(write_csv(rows), "utf-8")
-        else:
+        if file.suffix.lower() not in (".csv", ".xlsx"):
             raise ValidationFailed.single("file", "Give a file name ending .csv or .xlsx")
+        try:
+            if file.suffix.lower() == ".xlsx":
+                write_xlsx(rows, file)
+            else:
+                file.write_text(write_csv(rows), "utf-8")
+        except OSError as exc:
+            raise ValidationFailed.single(
+                "file", f"Cannot write {file}: {exc.strerror or exc}"
+            ) from None
     if as_json:
         out.json({"file": str(file), "version": shown.number, "schemes": len(rows) - 1})
         return
