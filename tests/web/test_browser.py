@@ -120,6 +120,7 @@ def test_finance_officer_adds_and_varies_a_contribution(
 
     # see the audit history: who, through the web, what changed
     page.get_by_role("link", name="See this agreement's audit history").click()
+    page.get_by_text("most recent changes").click()  # folded away until asked for
     history = page.locator("table.app-history")
     history.wait_for()
     first = history.locator("tbody tr").first.inner_text()

@@ -149,3 +149,39 @@ def test_a_plan_is_declared_submitted_and_agreed_by_every_partner_and_the_board(
     page.goto(plan_url)
     page.get_by_role("button", name="Record the outcome").wait_for()
     accessible_at_both_widths(page, axe_check, csp_violations)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_demos_long_pages_stay_short_enough_on_a_phone(
+    flushable_plans: None, live_server: Any, page: Any, axe_check: Any, csp_violations: Any
+) -> None:
+    """The demo's Leeds agreement (three years of money, five risk-share provisions, a long
+    history) and its 20-scheme plan: at 320 px, no sideways scroll, axe clean, and a length a
+    phone user can work with, because years, passed checks and the history fold away."""
+    from django.test import override_settings
+
+    from carepool.demo import DEMO_PASSWORD, load_demo
+    from carepool.plans.models import Plan
+
+    area("E08000035", "Leeds")
+    area("E10000016", "Kent")
+    with override_settings(DEBUG=True):
+        summary = load_demo(load_reference=False)
+    agreement_id = summary.agreements["Leeds Better Care Fund pooled budget 2024 to 2027"]
+    plan = Plan.objects.get(year="2024-25")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/login/")
+    page.fill("#username", "finance")
+    page.fill("#password", DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", level=1, name="Your agreements").wait_for()
+    heights = {}
+    for path in (f"/agreements/{agreement_id}/", f"/plans/{plan.pk}/"):
+        page.goto(live_server.url + path)
+        accessible_at_both_widths(page, axe_check, csp_violations)
+        page.set_viewport_size({"width": 320, "height": 900})
+        heights[path] = page.evaluate("document.documentElement.scrollHeight")
+    print(f"page heights at 320 px: {heights}")
+    # Before folding: 25,074 px and 22,457 px (measured on the demo, 3 December 2026).
+    assert all(height < 16_000 for height in heights.values()), heights
