@@ -121,12 +121,6 @@ def status(subject: Subject, records: Iterable[SignOffRecord]) -> Status:
     return Status(approved, waiting, board, national)
 
 
-def _sentence(label: str) -> str:
-    """The label starting a sentence: its first letter raised, names left as they are
-    (``str.capitalize`` would make "the plan for Leeds" into "The plan for leeds")."""
-    return label[:1].upper() + label[1:]
-
-
 def check_sign(
     subject: Subject,
     records: Iterable[SignOffRecord],
