@@ -11,46 +11,7 @@ from carepool.plans import services
 from carepool.plans.models import Plan
 from tests.factories import World, user
 from tests.fixtures import world  # noqa: F401
-
-DECLARATIONS_2024 = (
-    ("fund_objectives", True, "Agreed by the board"),
-    ("grant_and_funding_conditions", True, "Checked by both finance leads"),
-    ("metrics_and_capacity_plans", True, "Agreed with the ICB"),
-)
-
-
-def scheme(scheme_id: str = "S01", **overrides: Any) -> dict[str, Any]:
-    """A complete scheme of the World's Leeds plan (2024-25), council-commissioned."""
-    data: dict[str, Any] = {
-        "scheme_id": scheme_id,
-        "name": "Home care to support independence",
-        "description": "Domiciliary care so people can stay at home",
-        "scheme_type": "home_care",
-        "sub_type": "",
-        "area_of_spend": "social_care",
-        "commissioners": [{"organisation": "E08000035", "percent": "100"}],
-        "provider_type": "private",
-        "funding": [{"stream": "nhs_minimum", "amount": "60000000.00"}],
-        "new": False,
-        "outputs": [{"description": "Hours of home care", "quantity": "900000", "unit": "hours"}],
-        "metrics": [],
-    }
-    data.update(overrides)
-    return data
-
-
-def balanced_schemes() -> list[dict[str, Any]]:
-    """Schemes spending exactly the World's 2024-25 contributions, stream by stream."""
-    return [
-        scheme("S01"),
-        scheme(
-            "S02",
-            name="Reablement at home",
-            scheme_type="reablement_at_home",
-            provider_type="council",
-            funding=[{"stream": "ibcf", "amount": "35000000.01"}],
-        ),
-    ]
+from tests.plan_builders import DECLARATIONS_2024, balanced_schemes, scheme  # noqa: F401
 
 
 class PlanWorld:

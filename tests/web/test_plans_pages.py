@@ -15,6 +15,7 @@ from carepool.plans import selectors, services
 from carepool.plans.models import Plan, PlanVersion
 from carepool.signoff.models import SignOff
 from tests.factories import World, area, user
+from tests.plan_builders import balanced_schemes, scheme
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -26,37 +27,8 @@ DECLARATIONS = (
 )
 
 
-def scheme(scheme_id: str = "S01", **overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "scheme_id": scheme_id,
-        "name": "Home care to support independence",
-        "description": "Domiciliary care so people can stay at home",
-        "scheme_type": "home_care",
-        "sub_type": "",
-        "area_of_spend": "social_care",
-        "commissioners": [{"organisation": "E08000035", "percent": "100"}],
-        "provider_type": "private",
-        "funding": [{"stream": "nhs_minimum", "amount": "60000000.00"}],
-        "new": False,
-        "outputs": [{"description": "Hours of home care", "quantity": "900000", "unit": "hours"}],
-        "metrics": [],
-    }
-    data.update(overrides)
-    return data
-
-
 def balanced() -> list[dict[str, Any]]:
-    """Schemes spending exactly the World's 2024-25 contributions, stream by stream."""
-    return [
-        scheme("S01"),
-        scheme(
-            "S02",
-            name="Reablement at home",
-            scheme_type="reablement_at_home",
-            provider_type="council",
-            funding=[{"stream": "ibcf", "amount": "35000000.01"}],
-        ),
-    ]
+    return balanced_schemes()
 
 
 def web(person: Any) -> Actor:
