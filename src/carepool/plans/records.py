@@ -5,25 +5,28 @@ Money is given twice: ``*_pence`` integers for programs and pounds text for peop
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from carepool.core.money import Money
 from carepool.core.plan_check import Checklist
 from carepool.core.plan_diff import PlanDiff
-from carepool.core.plan_rules import PlanRules
 from carepool.core.plans import PlanContent
 from carepool.core.signoff import Outcome, Stage, Status
 from carepool.core.stored_plans import content_to_stored
 from carepool.plans.models import Plan, PlanVersion
 from carepool.plans.selectors import (
     AreaPlanStatus,
-    PlanState,
+    checklist_of,
     content_of,
     current_version,
+    diff_of,
+    partners_of,
     sign_off_status,
     state_of,
 )
 from carepool.signoff.models import SignOff
+from carepool.signoff.services import sign_offs_of
 
 
 def money(amount: Money) -> dict[str, Any]:
@@ -92,20 +95,18 @@ def checklist(items: Checklist, justifications: dict[str, str]) -> dict[str, Any
         "failures": len(items.failures),
         "notices": list(items.notices),
         "items": [
-            {
-                "section": i.section,
-                "requirement_id": i.requirement_id,
-                "title": i.title,
-                "verdict": i.verdict.value,
-                "figures": [{"label": label, "value": value} for label, value in i.figures],
-                "explanation": i.explanation,
-                "fix": i.fix,
-                "justification_allowed": i.justification_allowed,
-                "justification": justifications.get(i.requirement_id or "", ""),
-                "trace": i.trace.to_dict() if i.trace is not None else None,
-            }
+            {**i.to_dict(), "justification": justifications.get(i.requirement_id or "", "")}
             for i in items.items
         ],
+    }
+
+
+def checklist_view(plan: Plan, shown: PlanVersion) -> dict[str, Any]:
+    """A version's checklist with the version it is of (``plans check``, ``GET …/checklist``)."""
+    return {
+        "plan_id": plan.pk,
+        "shown_version": version(shown),
+        "checklist": checklist(checklist_of(plan, shown), dict(shown.justifications)),
     }
 
 
@@ -123,8 +124,6 @@ def version(v: PlanVersion) -> dict[str, Any]:
 
 
 def plan_detail(plan: Plan, v: PlanVersion | None = None) -> dict[str, Any]:
-    from carepool.plans.selectors import checklist_of, partners_of
-
     v = v or current_version(plan)
     names = {p.code: p.name for p in partners_of(plan.agreement)}
     return {
@@ -139,8 +138,6 @@ def plan_detail(plan: Plan, v: PlanVersion | None = None) -> dict[str, Any]:
 
 
 def plan_sign_offs(plan: Plan) -> list[SignOff]:
-    from carepool.signoff.services import sign_offs_of
-
     return list(sign_offs_of("plan", plan.pk))
 
 
@@ -151,17 +148,10 @@ def diff(d: PlanDiff) -> dict[str, Any]:
     return data
 
 
-def rules(rules: PlanRules) -> dict[str, Any]:
-    return {
-        "deadline": rules.deadline.isoformat() if rules.deadline else None,
-        "incomplete": list(rules.incomplete),
-        "conditions": [
-            {"id": r.id, "text": r.text, "declaration": r.is_declaration} for r in rules.conditions
-        ],
-        "minimums": [
-            {"id": r.id, "text": r.text, "declaration": r.is_declaration} for r in rules.minimums
-        ],
-    }
+def diff_view(plan: Plan, old: int, new: int) -> tuple[PlanDiff, dict[str, Any]]:
+    """What changed from version ``old`` to ``new``, as the core gives it and as JSON."""
+    result = diff_of(plan, old, new)
+    return result, {"plan_id": plan.pk, "from": old, "to": new, **diff(result)}
 
 
 def national_row(row: AreaPlanStatus) -> dict[str, Any]:
@@ -175,4 +165,11 @@ def national_row(row: AreaPlanStatus) -> dict[str, Any]:
     }
 
 
-__all__ = ["PlanState"]
+def national(year: str, rows: list[AreaPlanStatus], deadline: date | None) -> dict[str, Any]:
+    """Every area's plan status for a year, and the areas overdue."""
+    return {
+        "year": year,
+        "deadline": deadline.isoformat() if deadline else None,
+        "items": [national_row(r) for r in rows],
+        "overdue": [r.area.code for r in rows if r.overdue],
+    }

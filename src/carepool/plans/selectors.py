@@ -71,6 +71,11 @@ def current_version(plan: Plan) -> PlanVersion:
     return plan.versions.order_by("-number").first()  # type: ignore[return-value]
 
 
+def version_shown(plan: Plan, number: int | str | None = None) -> PlanVersion:
+    """The version asked for, or the current one when none is."""
+    return get_version(plan, number) if number else current_version(plan)
+
+
 def get_version(plan: Plan, number: int | str) -> PlanVersion:
     try:
         return plan.versions.get(number=int(number))
@@ -225,12 +230,17 @@ class AreaPlanStatus:
     overdue: bool  # no agreed plan and the year's deadline has passed
 
 
+def may_see_national(user: User) -> bool:
+    """National assurers, and auditors (who read everything), see every area's plan."""
+    return user.has_role(Role.NATIONAL_ASSURER) or user.has_role(Role.AUDITOR)
+
+
 def national_statuses(
     user: User | None, year: FinancialYear, today: date, programme: Programme = Programme.BCF
 ) -> tuple[list[AreaPlanStatus], date | None]:
     """Every area's plan status for the year, and the year's deadline (None when the rules
     do not give one). For national assurers (and auditors, who read everything)."""
-    if user is None or not (user.has_role(Role.NATIONAL_ASSURER) or user.has_role(Role.AUDITOR)):
+    if user is None or not may_see_national(user):
         raise Forbidden("Only national assurers and auditors see every area's plan")
     rules = load_rules().for_year(year, programme).plan
     deadline = rules.deadline if rules is not None else None

@@ -100,7 +100,7 @@ def create_plan(
         raise ValidationFailed.single(
             "year", f"{agreement.area.name} already has a plan for {fy.label}"
         ) from None
-    version = PlanVersion.objects.create(
+    PlanVersion.objects.create(
         plan=plan,
         number=1,
         content=content_to_stored(content),
@@ -120,7 +120,6 @@ def create_plan(
             summary=f"Started the {fy.label} plan with {len(content.schemes)} scheme(s)",
         ),
     )
-    del version
     return plan
 
 

@@ -5,6 +5,7 @@ signing or changing the same subject take turns; the rules are in ``carepool.cor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -17,6 +18,9 @@ from carepool.audit.services import Actor, Change, record, record_many
 from carepool.core.errors import ValidationFailed
 from carepool.core.signoff import Outcome, SignOffRecord, Stage, Subject, check_sign
 from carepool.signoff.models import SignOff
+
+if TYPE_CHECKING:
+    from carepool.accounts.models import User
 
 # Who may sign at each stage, and what the refusal says.
 STAGE_ROLES = {
@@ -34,6 +38,29 @@ class SubjectRef:
     id: int
     agreement_id: int
     subject: Subject
+
+
+def may_sign(user: User, ref: SubjectRef, stage: Stage) -> bool:
+    """Whether ``sign`` would accept this user's sign-off of the subject's current version
+    at ``stage`` now: so a page offers only the buttons that would work."""
+    role, _ = STAGE_ROLES[stage]
+    if not user.has_role(role):
+        return False
+    code = user.organisation.code
+    if stage is Stage.BOARD and code not in ref.subject.partners:
+        return False
+    try:
+        check_sign(
+            ref.subject,
+            as_records(sign_offs_of(ref.kind, ref.id)),
+            stage,
+            code,
+            user.organisation.name,
+            ref.subject.version,
+        )
+    except ValidationFailed:
+        return False
+    return True
 
 
 def sign_offs_of(kind: str, subject_id: int) -> QuerySet[SignOff]:
@@ -142,7 +169,9 @@ def withdraw_standing(actor: Actor, ref: SubjectRef, because: str) -> int:
     Call inside the transaction that changes the subject, after locking it.
     """
     rows = list(
-        sign_offs_of(ref.kind, ref.id).filter(withdrawn_at__isnull=True).select_for_update()
+        sign_offs_of(ref.kind, ref.id)
+        .filter(withdrawn_at__isnull=True)
+        .select_for_update(of=("self",))
     )
     if not rows:
         return 0

@@ -173,8 +173,7 @@ def _scheme(data: dict[str, Any]) -> dict[str, Any]:
 def _detail(response: HttpResponse, plan_id: int, user: Any, version: int | None = None) -> dict:
     plan = selectors.get_plan(user, plan_id)
     tag(response, plan.version)
-    shown = selectors.get_version(plan, version) if version else None
-    return records.plan_detail(plan, shown)
+    return records.plan_detail(plan, selectors.version_shown(plan, version))
 
 
 @router.get(
@@ -197,13 +196,9 @@ def list_plans(request: HttpRequest, year: str | None = None) -> Records[dict]:
 def national_plans(request: HttpRequest, year: str) -> dict:
     """For national assurers and auditors: every area's plan status for the year, and the
     areas with no agreed plan by the year's deadline (``overdue``)."""
-    rows, deadline = selectors.national_statuses(user_of(request), parse.year(year), date.today())
-    return {
-        "year": parse.year(year).label,
-        "deadline": deadline,
-        "items": [records.national_row(r) for r in rows],
-        "overdue": [r.area.code for r in rows if r.overdue],
-    }
+    fy = parse.year(year)
+    rows, deadline = selectors.national_statuses(user_of(request), fy, date.today())
+    return records.national(fy.label, rows, deadline)
 
 
 @router.get(
@@ -347,14 +342,7 @@ def checklist(request: HttpRequest, plan_id: int, version: int | None = None) ->
     """Each check of the plan's year, its verdict, the figures it used and what would fix a
     failure."""
     plan = selectors.get_plan(user_of(request), plan_id)
-    shown = selectors.get_version(plan, version) if version else selectors.current_version(plan)
-    return {
-        "plan_id": plan.pk,
-        "shown_version": records.version(shown),
-        "checklist": records.checklist(
-            selectors.checklist_of(plan, shown), dict(shown.justifications)
-        ),
-    }
+    return records.checklist_view(plan, selectors.version_shown(plan, version))
 
 
 @router.get(
@@ -365,5 +353,4 @@ def checklist(request: HttpRequest, plan_id: int, version: int | None = None) ->
 def diff(request: HttpRequest, plan_id: int, old: int, new: int) -> dict:
     """What changed from version ``old`` to version ``new``, scheme by scheme."""
     plan = selectors.get_plan(user_of(request), plan_id)
-    result = selectors.diff_of(plan, old, new)
-    return {"plan_id": plan.pk, "from": old, "to": new, **records.diff(result)}
+    return records.diff_view(plan, old, new)[1]

@@ -122,8 +122,7 @@ def show(
     with out.guard("plan_id"):
         person = acting_user(out, user)
         plan = selectors.get_plan(person, plan_id)
-        shown = selectors.get_version(plan, version) if version else None
-        data = records.plan_detail(plan, shown)
+        data = records.plan_detail(plan, selectors.version_shown(plan, version))
     if as_json:
         out.json(data)
         return
@@ -169,14 +168,7 @@ def check(
     with out.guard("plan_id"):
         person = acting_user(out, user)
         plan = selectors.get_plan(person, plan_id)
-        shown = selectors.get_version(plan, version) if version else selectors.current_version(plan)
-        data = {
-            "plan_id": plan.pk,
-            "shown_version": records.version(shown),
-            "checklist": records.checklist(
-                selectors.checklist_of(plan, shown), dict(shown.justifications)
-            ),
-        }
+        data = records.checklist_view(plan, selectors.version_shown(plan, version))
     if as_json:
         out.json(data)
         return
@@ -236,7 +228,7 @@ def export(
     with out.guard("file"):
         person = acting_user(out, user)
         plan = selectors.get_plan(person, plan_id)
-        shown = selectors.get_version(plan, version) if version else selectors.current_version(plan)
+        shown = selectors.version_shown(plan, version)
         streams = [s.code for s in selectors.year_rules_of(plan).funding_streams]
         rows = plan_rows(selectors.content_of(shown), streams)
         if file.suffix.lower() not in (".csv", ".xlsx"):
@@ -367,8 +359,7 @@ def diff(
     with out.guard("plan_id"):
         person = acting_user(out, user)
         plan = selectors.get_plan(person, plan_id)
-        result = selectors.diff_of(plan, old, new)
-        data = {"plan_id": plan.pk, "from": old, "to": new, **records.diff(result)}
+        result, data = records.diff_view(plan, old, new)
     if as_json:
         out.json(data)
         return
@@ -390,12 +381,7 @@ def national(
         person = acting_user(out, user)
         fy = parse.year(year)
         rows, deadline = selectors.national_statuses(person, fy, date.today())
-        data = {
-            "year": fy.label,
-            "deadline": deadline.isoformat() if deadline else None,
-            "items": [records.national_row(r) for r in rows],
-            "overdue": [r.area.code for r in rows if r.overdue],
-        }
+        data = records.national(fy.label, rows, deadline)
     if as_json:
         out.json(data)
         return

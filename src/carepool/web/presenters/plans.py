@@ -18,10 +18,10 @@ from carepool.core.plan_check import Checklist, Verdict
 from carepool.core.plan_diff import Names
 from carepool.core.plans import Partner, PlanContent
 from carepool.core.rules import YearRules
-from carepool.core.signoff import Outcome, Status
+from carepool.core.signoff import Outcome, Stage, Status
 from carepool.plans.models import Plan
-from carepool.plans.selectors import PlanState, states_of
-from carepool.signoff.services import sign_offs_of
+from carepool.plans.selectors import PlanState, states_of, subject_of
+from carepool.signoff.services import may_sign, sign_offs_of
 from carepool.web.presenters.common import when
 from carepool.web.presenters.contributions import term_years, year_rules
 
@@ -149,22 +149,14 @@ def sign_off_view(
     ]
     is_current = version.number == current.number
     open_ = is_current and current.submitted_at is not None
-    code = user.organisation.code if user.organisation_id else ""
+    # The sign-off service's own rules decide which buttons would work (only on the current
+    # version: an older one cannot be signed).
+    ref = subject_of(plan, current)
     actions = SignOffActions(
-        approve=open_
-        and user.has_role(Role.SIGNATORY)
-        and code in names
-        and code not in state.approved_by,
-        board=open_
-        and user.has_role(Role.BOARD_OFFICER)
-        and code in names
-        and state.partners_done
-        and state.board is None,
-        national=open_
-        and user.has_role(Role.NATIONAL_ASSURER)
-        and state.partners_done
-        and state.board is not None
-        and state.national is None,
+        *(
+            is_current and may_sign(user, ref, s)
+            for s in (Stage.PARTNER, Stage.BOARD, Stage.NATIONAL)
+        )
     )
     return {
         "signed": signed,

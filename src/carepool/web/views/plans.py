@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from carepool.accounts.models import Role
 from carepool.accounts.permissions import NotFound
 from carepool.agreements import selectors as agreement_selectors
 from carepool.agreements import services as agreement_services
@@ -52,8 +51,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.visible_plans(request.user).order_by("-year", "area__name"))  # type: ignore[arg-type]
     states = selectors.states_of(plans)
     rows = [{"plan": p, "tag": words.state_tag(states[p.pk])} for p in plans]
-    user = request.user
-    may_see_national = user.has_role(Role.NATIONAL_ASSURER) or user.has_role(Role.AUDITOR)  # type: ignore[union-attr]
+    may_see_national = selectors.may_see_national(request.user)  # type: ignore[arg-type]
     return render(
         request, "web/plans/list.jinja", {"rows": rows, "may_see_national": may_see_national}
     )
