@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carepool.agreements",
     "carepool.signoff",
     "carepool.plans",
+    "carepool.ledger",
     "carepool.web",
 ]
 
