@@ -12,6 +12,9 @@ from carepool.api.routers import (
     areas,
     contributions,
     funding_streams,
+    ledger_entries,
+    ledger_imports,
+    ledger_monitoring,
     me,
     organisations,
     plans,
@@ -64,5 +67,16 @@ api = CarepoolAPI(
     urls_namespace="api",
 )
 errors.install(api)
-for module in (me, organisations, areas, funding_streams, agreements, contributions, plans):
+for module in (
+    me,
+    organisations,
+    areas,
+    funding_streams,
+    agreements,
+    contributions,
+    plans,
+    ledger_imports,
+    ledger_monitoring,
+    ledger_entries,
+):
     api.add_router("", module.router)

@@ -12,6 +12,10 @@ from carepool.cli.commands import (
     contributions,
     imports,
     invitations,
+    ledger,
+    ledger_entries,
+    ledger_imports,
+    ledger_monitoring,
     organisation_changes,
     plans,
     reference,
@@ -52,3 +56,6 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(plans.app, name="plans")
 app.add_typer(plans.allocations_app, name="allocations")
 app.add_typer(audit.app, name="audit")
+# Each ledger module adds its commands to ledger.app when imported.
+__ledger_modules = (ledger_imports, ledger_monitoring, ledger_entries)
+app.add_typer(ledger.app, name="ledger")

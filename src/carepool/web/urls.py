@@ -12,6 +12,9 @@ from carepool.web.views import (
     contributions,
     home,
     invitations,
+    ledger_entries,
+    ledger_imports,
+    ledger_monitoring,
     organisations,
     plans,
     risk_share,
@@ -144,3 +147,8 @@ urlpatterns = [
         name="contribution_delete",
     ),
 ]
+
+# The ledger (issue 8): each module lists its own pages.
+urlpatterns += ledger_imports.urlpatterns
+urlpatterns += ledger_monitoring.urlpatterns
+urlpatterns += ledger_entries.urlpatterns
