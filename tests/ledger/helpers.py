@@ -9,6 +9,7 @@ from typing import Any
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.ledger.imports import ImportOutcome, import_actuals
+from carepool.ledger.models import Scheme
 from carepool.ledger.schemes import register_scheme
 from tests.factories import World
 
@@ -35,8 +36,9 @@ def line(
 
 
 def schemes(world: World) -> None:
-    register_scheme(world.agreement, "S01", "Home care")
-    register_scheme(world.agreement, "S02", "Reablement")
+    for code, name in (("S01", "Home care"), ("S02", "Reablement")):
+        if not Scheme.objects.filter(agreement=world.agreement, code=code).exists():
+            register_scheme(world.agreement, code, name)
 
 
 def run(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, BinaryIO
@@ -81,19 +80,22 @@ class CsvActuals(ActualsReader):
         self.data.seek(0)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise self.refuse(self._not_utf8("it is UTF-16 (Excel's \"Unicode Text\")"))
-        text = io.TextIOWrapper(self.data, encoding="utf-8-sig", newline="")  # type: ignore[type-var]
-        reader = csv.reader(text)
+        reader = csv.reader(self._decoded())
         try:
             yield from self._read(reader)
-        except UnicodeDecodeError:
-            raise self.refuse(
-                self._not_utf8("a character could not be read as UTF-8"),
-                line=reader.line_num + 1,
-            ) from None
         except csv.Error as exc:
             raise self.refuse(f"This is not a CSV file Carepool can read: {exc}") from None
-        finally:
-            text.detach()
+
+    def _decoded(self) -> Iterator[str]:
+        """The file's lines as text, each decoded as read (so a bad byte names its line)."""
+        for number, raw in enumerate(self.data, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise self.refuse(
+                    self._not_utf8("a character on this line is not UTF-8"), line=number
+                ) from None
+            yield text[1:] if number == 1 and text.startswith("\ufeff") else text
 
     def _not_utf8(self, why: str) -> str:
         return (

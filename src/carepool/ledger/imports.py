@@ -418,7 +418,6 @@ def import_actuals(
         schemes = known_schemes(agreement, FinancialYear.containing(core.month_start(key)).label)
         ctx = _Context(agreement, key, schemes, partners)
         checked = _check(reader, ctx, progress)
-        commitments = open_commitments(agreement.pk, checked.orders) if checked.orders else {}
         now = timezone.now()
         if active is not None:
             # One active batch per month and source (a unique constraint, checked at once on
@@ -447,6 +446,8 @@ def import_actuals(
             poster.flush()
             active.replaced_by = batch
             active.save(update_fields=["replaced_by"])
+        # What remains of each order named, once the old batch's releases are given back.
+        commitments = open_commitments(agreement.pk, checked.orders) if checked.orders else {}
         releases, released = _post(reader, poster, batch.pk, checked, commitments, progress)
         outcome = _outcome(
             batch,
