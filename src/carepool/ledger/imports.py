@@ -31,6 +31,7 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from carepool.agreements.models import Agreement
@@ -484,3 +485,39 @@ def import_actuals(
             ),
         )
         return outcome
+
+
+# Reading: the imports of an agreement -------------------------------------------------------
+
+
+def imports_of(agreement: Agreement) -> QuerySet[ImportBatch]:
+    """The agreement's import batches, newest first (the caller has checked who may see
+    the agreement: ``carepool.agreements.selectors.get_agreement``)."""
+    return (
+        ImportBatch.objects.filter(agreement=agreement)
+        .select_related("source")
+        .order_by("-imported_at", "-pk")
+    )
+
+
+def batch_record(batch: ImportBatch) -> dict[str, Any]:
+    """An import batch as the API and the CLI show it."""
+    return {
+        "id": batch.pk,
+        "agreement_id": batch.agreement_id,
+        "month": f"{batch.month // 100}-{batch.month % 100:02d}",
+        "period": core.month_name(batch.month),
+        "source": batch.source.code,
+        "source_name": batch.source.name,
+        "file_name": batch.file_name,
+        "sha256": batch.sha256,
+        "rows": batch.rows,
+        "total": Money(batch.total_pence).plain(),
+        "total_pence": batch.total_pence,
+        "interface": batch.interface,
+        "imported_by": batch.imported_by_name,
+        "imported_at": batch.imported_at.isoformat(),
+        "active": batch.replaced_by_id is None,
+        "replaced_by": batch.replaced_by_id,
+        "replaced_at": batch.replaced_at.isoformat() if batch.replaced_at else None,
+    }
