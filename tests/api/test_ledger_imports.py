@@ -44,7 +44,9 @@ def test_import_list_and_refusals(world: World, api_as: Callable[[User], ApiClie
     again = upload(api, world.agreement.pk, good)
     assert again.status_code == 200 and again.json()["unchanged"] is True  # type: ignore[attr-defined]
 
-    bad = upload(api, world.agreement.pk, csv_bytes([line(amount="x"), line(scheme="S9")]), replace="true")
+    bad = upload(
+        api, world.agreement.pk, csv_bytes([line(amount="x"), line(scheme="S9")]), replace="true"
+    )
     assert bad.status_code == 422  # type: ignore[attr-defined]
     fields = [e["field"] for e in bad.json()["errors"]]  # type: ignore[attr-defined]
     assert fields == [

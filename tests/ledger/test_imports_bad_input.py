@@ -45,11 +45,11 @@ class Bad:
     where: str  # what the error's field must name: file, line and column
     says: str  # what the message must say
     name: str = "october.csv"
-    setup: Callable[[World], None] = lambda world: None
+    setup: Callable[[World], None] = lambda _: None
 
 
-def _close_september(world: World) -> None:
-    ClosedMonth.objects.create(agreement=world.agreement, month=202409, closed_at=timezone.now())
+def _close_september(w: World) -> None:
+    ClosedMonth.objects.create(agreement=w.agreement, month=202409, closed_at=timezone.now())
 
 
 GOOD = line(reference="INV-0", day="2024-10-01")
@@ -97,7 +97,9 @@ CASES = {
         "missing: amount; not known: value",
     ),
     "missing headers": Bad(
-        lambda: csv_bytes(["2024-10-01,S01,E08000035,100.00"], headings="date,scheme,partner,amount"),
+        lambda: csv_bytes(
+            ["2024-10-01,S01,E08000035,100.00"], headings="date,scheme,partner,amount"
+        ),
         "october.csv: line 1",
         "missing: provider, description, reference",
     ),
@@ -113,8 +115,10 @@ CASES = {
         name="october.xlsx",
     ),
     "CSV in a wrong encoding": Bad(
-        lambda: csv_bytes([GOOD, line(reference="INV-2", provider="Café £ Ltd")]).decode().encode(
-            "cp1252"
+        lambda: (
+            csv_bytes([GOOD, line(reference="INV-2", provider="Café £ Ltd")])
+            .decode()
+            .encode("cp1252")
         ),
         "october.csv: line 3",
         "must be UTF-8",

@@ -178,9 +178,9 @@ def test_one_audit_event_per_import_with_the_sha256(world: World) -> None:  # no
     assert replaced.replaced_batch_id == outcome.batch_id
 
 
-def commit(world: World, reference: str, pence: int, scheme: str = "S02") -> None:
+def commit(w: World, reference: str, pence: int, scheme: str = "S02") -> None:
     with transaction.atomic():
-        Poster(world.agreement).post_one(
+        Poster(w.agreement).post_one(
             core.commitment(
                 scheme,
                 ICB,
@@ -242,7 +242,7 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-amounts = st.integers(min_value=-10**9, max_value=10**9).filter(bool)
+amounts = st.integers(min_value=-(10**9), max_value=10**9).filter(bool)
 file_lines = st.lists(
     st.tuples(
         st.integers(min_value=1, max_value=31),

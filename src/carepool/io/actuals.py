@@ -79,7 +79,7 @@ class CsvActuals(ActualsReader):
         head = self.data.read(4)
         self.data.seek(0)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise self.refuse(self._not_utf8("it is UTF-16 (Excel's \"Unicode Text\")"))
+            raise self.refuse(self._not_utf8('it is UTF-16 (Excel\'s "Unicode Text")'))
         reader = csv.reader(self._decoded())
         try:
             yield from self._read(reader)

@@ -309,9 +309,7 @@ def _post(
     for line, parsed in _lines(reader):
         if isinstance(parsed, list):  # the file changed under us: the first pass passed it
             raise reader.refuse("The file changed while it was being imported", line)
-        detail = detail_of(
-            parsed.provider, parsed.description, parsed.reference, "", parsed.order
-        )
+        detail = detail_of(parsed.provider, parsed.description, parsed.reference, "", parsed.order)
         poster.add(
             actual(parsed.scheme, parsed.partner, Money(parsed.pence), parsed.day, detail),
             batch_id=batch_id,

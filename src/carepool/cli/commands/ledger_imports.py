@@ -24,7 +24,9 @@ __all__ = ["ledger_app"]
 def import_file(
     file: Annotated[
         Path,
-        typer.Argument(help="A .csv (UTF-8) or .xlsx file in the layout of docs/ledger-imports.md."),
+        typer.Argument(
+            help="A .csv (UTF-8) or .xlsx file in the layout of docs/ledger-imports.md."
+        ),
     ],
     user: UserOption,
     agreement: Annotated[str, typer.Option("--agreement", help="The agreement's id.")],
@@ -86,7 +88,6 @@ def import_file(
         )
     if outcome.releases:
         out.print(
-            f"  released {outcome.releases:,} commitments' amounts: "
-            f"{outcome.to_dict()['released']}"
+            f"  released {outcome.releases:,} commitments' amounts: {outcome.to_dict()['released']}"
         )
     out.print(f"  SHA-256 {outcome.sha256}")

@@ -164,9 +164,7 @@ def import_list(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path(
-        "agreements/<int:agreement_id>/ledger/imports/", import_list, name="ledger_imports"
-    ),
+    path("agreements/<int:agreement_id>/ledger/imports/", import_list, name="ledger_imports"),
     path(
         "agreements/<int:agreement_id>/ledger/imports/new/",
         import_form,
