@@ -40,6 +40,7 @@ MAX_LENGTHS = {
 }
 _REQUIRED_TEXT = ("scheme", "partner")
 
+_SIMPLE_AMOUNT = re.compile(r"^(-?)([0-9]{1,15})(?:\.([0-9]{1,2}))?$")
 _AMOUNT = re.compile(r"^([-+]?)£?((?:[0-9]{1,3}(?:,[0-9]{3})+)|[0-9]+)(?:\.([0-9]*))?$")
 _UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -60,6 +61,16 @@ class ActualLine(NamedTuple):
 
 def parse_amount(text: str) -> int:
     """Pounds as signed integer pence; ``ValueError`` with the reason otherwise."""
+    simple = _SIMPLE_AMOUNT.match(text)
+    if simple is not None:  # the usual "1234.56" or "-80": no commas, £ or spaces
+        sign, pounds, decimals = simple.groups()
+        pence = int(pounds) * 100 + (int((decimals + "0")[:2]) if decimals else 0)
+        if 0 < pence <= MAX_INPUT_PENCE:
+            return -pence if sign else pence
+    return _parse_amount(text)
+
+
+def _parse_amount(text: str) -> int:
     cleaned = text.strip().replace(" ", "")
     match = _AMOUNT.match(cleaned)
     if match is None:
@@ -68,13 +79,11 @@ def parse_amount(text: str) -> int:
         raise ValueError(f"'{shown(text)}' is not an amount; write pounds and pence, like 1250.00")
     sign, pounds, decimals = match.groups()
     decimals = decimals or ""
-    if len(decimals) > 2:
-        if decimals.rstrip("0") and len(decimals.rstrip("0")) > 2:
-            raise ValueError(
-                f"'{shown(text)}' has more than two decimal places; amounts are in pounds and "
-                "pence, like 1250.75"
-            )
-        decimals = decimals[:2]
+    if len(decimals.rstrip("0")) > 2:
+        raise ValueError(
+            f"'{shown(text)}' has more than two decimal places; amounts are in pounds and "
+            "pence, like 1250.75"
+        )
     pence = int(pounds.replace(",", "")) * 100 + int((decimals + "00")[:2])
     if pence == 0:
         raise ValueError("is zero; leave the line out, or give the amount it moved")
@@ -115,28 +124,42 @@ def parse_line(cells: dict[str, str]) -> ActualLine | list[FieldError]:
         pence = parse_amount(cells.get("amount") or "")
     except ValueError as exc:
         errors.append(FieldError("amount", str(exc)))
-    text: dict[str, str] = {}
+    get = cells.get
+    scheme = (get("scheme") or "").strip()
+    partner = (get("partner") or "").strip()
+    provider = (get("provider") or "").strip()
+    description = (get("description") or "").strip()
+    reference = (get("reference") or "").strip()
+    order = (get("order") or "").strip()
+    values = (scheme, partner, provider, description, reference, order)
+    if (
+        not scheme
+        or not partner
+        or len(scheme) > 20
+        or len(partner) > 30
+        or len(provider) > 200
+        or len(description) > 300
+        or len(reference) > 100
+        or len(order) > 100
+        or _UNSTORABLE.search("".join(values))
+    ):
+        errors.extend(_text_errors(dict(zip(MAX_LENGTHS, values, strict=True))))
+    if errors:
+        return errors
+    return ActualLine(day, scheme, partner.upper(), provider, description, reference, order, pence)
+
+
+def _text_errors(text: dict[str, str]) -> list[FieldError]:
+    errors = []
     for name, limit in MAX_LENGTHS.items():
-        value = (cells.get(name) or "").strip()
+        value = text[name]
         if len(value) > limit:
             errors.append(FieldError(name, f"is {len(value)} characters; at most {limit} fit"))
         elif not value and name in _REQUIRED_TEXT:
             errors.append(FieldError(name, f"is blank; give the {name} code"))
         elif _UNSTORABLE.search(value):
             errors.append(FieldError(name, "contains a character that is not allowed (NUL)"))
-        text[name] = value
-    if errors:
-        return errors
-    return ActualLine(
-        day,
-        text["scheme"],
-        text["partner"].upper(),
-        text["provider"],
-        text["description"],
-        text["reference"],
-        text["order"],
-        pence,
-    )
+    return errors
 
 
 def check_headings(headings: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, BinaryIO
@@ -40,7 +39,7 @@ from carepool.audit.models import Action
 from carepool.audit.services import Actor, Change, record
 from carepool.core import ledger as core
 from carepool.core import parse
-from carepool.core.actuals import ActualLine, parse_line
+from carepool.core.actuals import parse_line
 from carepool.core.errors import FieldError, ValidationFailed, shown
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
@@ -183,12 +182,6 @@ class _Context:
         self.closed = closed_months(agreement.pk)
 
 
-def _lines(reader: ActualsReader) -> Iterator[tuple[int, ActualLine | list[FieldError]]]:
-    for line, cells in reader.rows():
-        if isinstance(cells, list):
-            yield line, cells
-        else:
-            yield line, parse_line(cells)
 
 
 def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked:
@@ -198,7 +191,8 @@ def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked
     orders: set[str] = set()
     rows = total = 0
     schemes, partners, month = ctx.schemes, ctx.partners, ctx.month
-    for line, parsed in _lines(reader):
+    for line, cells in reader.rows():
+        parsed = cells if isinstance(cells, list) else parse_line(cells)
         rows += 1
         if rows % PROGRESS_EVERY == 0:
             progress(rows, 0, "checking")
@@ -306,7 +300,8 @@ def _post(
     remaining = {ref: c.remaining_pence for ref, c in commitments.items()}
     releases = released = done = 0
     actual, detail_of = core.actual, core.LineDetail
-    for line, parsed in _lines(reader):
+    for line, cells in reader.rows():
+        parsed = cells if isinstance(cells, list) else parse_line(cells)
         if isinstance(parsed, list):  # the file changed under us: the first pass passed it
             raise reader.refuse("The file changed while it was being imported", line)
         detail = detail_of(parsed.provider, parsed.description, parsed.reference, "", parsed.order)
