@@ -9,7 +9,7 @@ times, turn about, best of ``--repeat``, each in a transaction rolled back:
 
 - raw: the same rows as ``ledger_transfer`` tuples built beforehand, loaded with the driver's
   fastest bulk path (sqlite3 ``executemany``; psycopg ``COPY``), in chunks of 20,000;
-- import: ``carepool.ledger.imports.import_actuals`` on the file (read twice, parse, check,
+- import: ``carepool.ledger.imports.import_actuals`` on the file (read, parse, check, spill,
   post with the balances, one audit event).
 
 ``--rss N`` instead imports a generated N-line file once and reports the process's peak
@@ -104,9 +104,9 @@ def raw_rows(path: Path, pool: Agreement) -> list[tuple[Any, ...]]:
     with path.open(encoding="utf-8") as f:
         next(f)
         for number, text in enumerate(f, start=2):
-            day, _scheme, _partner, provider, amount, description, reference, order = (
-                text.rstrip("\n").split(",")
-            )
+            day, _scheme, _partner, provider, amount, description, reference, order = text.rstrip(
+                "\n"
+            ).split(",")
             pounds, pence = amount.lstrip("-").split(".")
             value = int(pounds) * 100 + int(pence)
             parsed_day = date.fromisoformat(day)
@@ -204,7 +204,7 @@ def main() -> None:
     print("| case | time | lines/s | share of raw |\n|---|---|---|---|")
     print(f"| raw bulk insert (driver) | {raw:.2f} s | {n / raw:,.0f} | 100% |")
     print(
-        f"| import_actuals (read twice, parse, check, post, balances, audit) | "
+        f"| import_actuals (read, parse, check, spill, post, balances, audit) | "
         f"{imported:.2f} s | {n / imported:,.0f} | {raw / imported:.0%} |"
     )
     print(f"peak RSS {peak_rss_mb():,.0f} MB (includes the raw case's {n:,} prebuilt rows)")

@@ -12,8 +12,10 @@ ledger and posts every line, or nothing:
   adds nothing and says so; a different file for a month and source that already has an
   import is refused unless ``replace`` is given, which reverses every transfer of the old
   batch and posts the new, in one transaction;
-- **streaming**: the file is read twice (check, then post) a line at a time and posted in the
-  Poster's chunks; what is held in memory is the references seen (to refuse duplicates);
+- **streaming**: the file is read once, a line at a time, and checked; the checked lines go
+  to a temporary file as compact typed tuples, a chunk at a time, and are posted from there
+  in the Poster's chunks; what is held in memory besides a chunk is the references seen (to
+  refuse duplicates);
 - **audited once**: one audit event per file (who, interface, file name, SHA-256, rows,
   total, period, the batch replaced); every transfer carries its batch id and line;
 - **releasing commitments**: an actual whose ``order`` names a commitment of the agreement
@@ -23,7 +25,10 @@ ledger and posts every line, or nothing:
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, BinaryIO
@@ -53,6 +58,7 @@ from carepool.ledger.schemes import known_schemes
 MAX_ERRORS = 100
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 PROGRESS_EVERY = 10_000
+SPILL_CHUNK = 20_000
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _REVERSE_PAGE = 5_000
 
@@ -160,11 +166,45 @@ class _Errors:
             raise ValidationFailed(self.errors)
 
 
+class _Spill:
+    """The checked lines as compact typed tuples in a temporary file, a chunk at a time
+    (``marshal``), so the posting pass neither re-reads and re-parses the file nor holds it."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the import
+        self.buffer: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= SPILL_CHUNK:
+            self._dump()
+
+    def _dump(self) -> None:
+        marshal.dump(self.buffer, self.file)
+        self.buffer = []
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        if self.buffer:
+            self._dump()
+        self.file.seek(0)
+        while True:
+            try:
+                # Safe: the file is this import's own, written above by this process.
+                chunk = marshal.load(self.file)  # noqa: S302
+            except EOFError:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        self.file.close()
+
+
 @dataclass
 class _Checked:
     rows: int
     total_pence: int
     orders: set[str]
+    spill: _Spill
 
 
 class _Context:
@@ -182,11 +222,11 @@ class _Context:
         self.closed = closed_months(agreement.pk)
 
 
-
-
 def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked:
     """The first pass: every line checked, nothing written."""
     errors = _Errors(reader)
+    spill = _Spill()
+    keep = spill.add
     seen: dict[str, int] = {}
     orders: set[str] = set()
     rows = total = 0
@@ -238,12 +278,18 @@ def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked
         if parsed.order:
             orders.add(parsed.order)
         total += parsed.pence
-    errors.raise_if_any()
-    if rows == 0:
-        raise reader.refuse(
-            "The file has no lines of actuals: give the headings, then one line per actual"
-        )
-    return _Checked(rows, total, orders)
+        if not errors.errors:
+            keep((line, parsed.day.toordinal(), *parsed[1:]))
+    try:
+        errors.raise_if_any()
+        if rows == 0:
+            raise reader.refuse(
+                "The file has no lines of actuals: give the headings, then one line per actual"
+            )
+    except ValidationFailed:
+        spill.close()
+        raise
+    return _Checked(rows, total, orders, spill)
 
 
 def _reverse(poster: Poster, old: ImportBatch) -> int:
@@ -288,35 +334,40 @@ def _reverse(poster: Poster, old: ImportBatch) -> int:
 
 
 def _post(
-    reader: ActualsReader,
     poster: Poster,
     batch_id: int,
     checked: _Checked,
     commitments: dict[str, OpenCommitment],
     progress: Progress,
 ) -> tuple[int, int]:
-    """The second pass: every line posted (the first pass found them all good), and the
-    commitments they name released. Returns the releases' count and pence."""
+    """The second pass: every checked line posted, and the commitments they name released.
+    Returns the releases' count and pence."""
     remaining = {ref: c.remaining_pence for ref, c in commitments.items()}
     releases = released = done = 0
-    actual, detail_of = core.actual, core.LineDetail
-    for line, cells in reader.rows():
-        parsed = cells if isinstance(cells, list) else parse_line(cells)
-        if isinstance(parsed, list):  # the file changed under us: the first pass passed it
-            raise reader.refuse("The file changed while it was being imported", line)
-        detail = detail_of(parsed.provider, parsed.description, parsed.reference, "", parsed.order)
-        poster.add(
-            actual(parsed.scheme, parsed.partner, Money(parsed.pence), parsed.day, detail),
-            batch_id=batch_id,
-            line=line,
-        )
-        order = parsed.order
-        if order and parsed.pence > 0 and remaining.get(order, 0) > 0:
+    actual, detail_of, add = core.actual, core.LineDetail, poster.add
+    days: dict[int, date] = {}
+    for (
+        line,
+        ordinal,
+        scheme,
+        partner,
+        provider,
+        description,
+        reference,
+        order,
+        pence,
+    ) in checked.spill.rows():
+        day = days.get(ordinal)
+        if day is None:
+            day = days[ordinal] = date.fromordinal(ordinal)
+        detail = detail_of(provider, description, reference, "", order)
+        add(actual(scheme, partner, Money(pence), day, detail), batch_id=batch_id, line=line)
+        if order and pence > 0 and remaining.get(order, 0) > 0:
             c = commitments[order]
-            amount = min(parsed.pence, remaining[order])
+            amount = min(pence, remaining[order])
             remaining[order] -= amount
-            poster.add(
-                core.release(c.scheme, c.partner, Money(amount), parsed.day, detail),
+            add(
+                core.release(c.scheme, c.partner, Money(amount), day, detail),
                 batch_id=batch_id,
                 line=line,
             )
@@ -442,7 +493,10 @@ def import_actuals(
             active.save(update_fields=["replaced_by"])
         # What remains of each order named, once the old batch's releases are given back.
         commitments = open_commitments(agreement.pk, checked.orders) if checked.orders else {}
-        releases, released = _post(reader, poster, batch.pk, checked, commitments, progress)
+        try:
+            releases, released = _post(poster, batch.pk, checked, commitments, progress)
+        finally:
+            checked.spill.close()
         outcome = _outcome(
             batch,
             code,
