@@ -27,7 +27,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone as tz
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def raw_rows(path: Path, pool: Agreement) -> list[tuple[Any, ...]]:
         poster = Poster(pool)
         debit = poster.account_id(core.spend_account("S01", PARTNERS[0]))
         credit = poster.account_id(core.POOL)
-    now = datetime.now(tz.utc)
+    now = datetime.now(UTC)
     postgres = connection.vendor == "postgresql"
     rows = []
     with path.open(encoding="utf-8") as f:

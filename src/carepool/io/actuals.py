@@ -3,8 +3,7 @@
 
 The readers stream: a CSV is decoded as it is read, a workbook is read with openpyxl's
 read-only mode (values only), so memory does not grow with the file. Each call to ``rows()``
-starts from the top again, so the import service can read a file twice (check everything,
-then post) without holding it.
+starts from the top again.
 
 What the readers refuse, naming the file and where in it:
 - a CSV that is not UTF-8 (with or without a byte-order mark);
