@@ -202,3 +202,21 @@ def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(world: World) -> None:  
     with pytest.raises(ValidationFailed, match="cannot open this as an Excel workbook"):
         run(world, csv_bytes([GOOD]), name="october.xlsx")
     nothing_written()
+
+
+def test_references_whose_hashes_collide_are_not_duplicates(
+    world: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from carepool.ledger import imports
+
+    monkeypatch.setattr(imports, "_key", lambda reference: 7)  # every reference collides
+    schemes(world)
+    lines = [line(reference=f"R{n}") for n in range(5)] + [line(reference="R1")]
+    with pytest.raises(ValidationFailed) as refused:
+        run(world, csv_bytes(lines))
+    assert [(e.field, e.message[:37]) for e in refused.value.errors] == [
+        ("october.csv: line 7, reference", "'R1' is also the reference on line 3;")
+    ]
+    nothing_written()
+    assert run(world, csv_bytes(lines[:5])).rows == 5

@@ -14,8 +14,8 @@ ledger and posts every line, or nothing:
   batch and posts the new, in one transaction;
 - **streaming**: the file is read once, a line at a time, and checked; the checked lines go
   to a temporary file as compact typed tuples, a chunk at a time, and are posted from there
-  in the Poster's chunks; what is held in memory besides a chunk is the references seen (to
-  refuse duplicates);
+  in the Poster's chunks; what is held in memory besides a chunk is an 8-byte hash of each
+  reference (to refuse duplicates);
 - **audited once**: one audit event per file (who, interface, file name, SHA-256, rows,
   total, period, the batch replaced); every transfer carries its batch id and line;
 - **releasing commitments**: an actual whose ``order`` names a commitment of the agreement
@@ -28,9 +28,11 @@ import hashlib
 import marshal
 import re
 import tempfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -227,7 +229,9 @@ def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked
     errors = _Errors(reader)
     spill = _Spill()
     keep = spill.add
-    seen: dict[str, int] = {}
+    # References seen, as 8-byte hashes (not a set of strings: a million lines would hold
+    # over 100 MB); equal hashes are confirmed against the spilled lines afterwards.
+    hashes = array("q")
     orders: set[str] = set()
     rows = total = 0
     schemes, partners, month = ctx.schemes, ctx.partners, ctx.month
@@ -263,23 +267,13 @@ def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked
                 f"{parsed.day.isoformat()} is in {core.month_name(key)}{closed}, not "
                 f"{ctx.month_name}, the month this file is for",
             )
-        reference = parsed.reference
-        if reference:
-            first = seen.get(reference)
-            if first is None:
-                seen[reference] = line
-            else:
-                errors.add(
-                    line,
-                    "reference",
-                    f"'{shown(reference)}' is also the reference on line {first}; a reference "
-                    "appears once in a file",
-                )
+        if parsed.reference:
+            hashes.append(_key(parsed.reference))
         if parsed.order:
             orders.add(parsed.order)
         total += parsed.pence
-        if not errors.errors:
-            keep((line, parsed.day.toordinal(), *parsed[1:]))
+        keep((line, parsed.day.toordinal(), *parsed[1:]))
+    _duplicates(hashes, spill, errors)
     try:
         errors.raise_if_any()
         if rows == 0:
@@ -290,6 +284,31 @@ def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked
         spill.close()
         raise
     return _Checked(rows, total, orders, spill)
+
+
+_key = hash  # a reference's 8-byte key; equal keys are confirmed by comparing the text
+
+
+def _duplicates(hashes: array[int], spill: _Spill, errors: _Errors) -> None:
+    """Refuse every line whose reference an earlier line of the file has, naming both."""
+    ordered = sorted(hashes)
+    del hashes[:]
+    suspects = {a for a, b in pairwise(ordered) if a == b}
+    del ordered
+    if not suspects:
+        return
+    first: dict[str, int] = {}
+    for row in spill.rows():
+        line, reference = row[0], row[6]
+        if reference and _key(reference) in suspects:
+            earlier = first.setdefault(reference, line)
+            if earlier != line:
+                errors.add(
+                    line,
+                    "reference",
+                    f"'{shown(reference)}' is also the reference on line {earlier}; a "
+                    "reference appears once in a file",
+                )
 
 
 def _reverse(poster: Poster, old: ImportBatch) -> int:
