@@ -37,7 +37,14 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile(
     "carepool", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-hypothesis_settings.load_profile("carepool")
+# A dedicated run of every property with 10,000 examples: HYPOTHESIS_PROFILE=thorough.
+hypothesis_settings.register_profile(
+    "thorough",
+    parent=hypothesis_settings.get_profile("carepool"),
+    max_examples=10_000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "carepool"))
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, which makes Django
 # refuse ORM calls from test code ("You cannot call this from an async context").

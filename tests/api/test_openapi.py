@@ -22,6 +22,7 @@ EXPECTED_PATHS = {
     "/agreements/{agreement_id}/history": {"get"},
     "/agreements/{agreement_id}/contributions": {"get", "post"},
     "/agreements/{agreement_id}/approvals": {"post"},
+    "/agreements/{agreement_id}/ledger/imports": {"get", "post"},
     "/contributions/{contribution_id}": {"get", "patch", "delete"},
     "/contributions/{contribution_id}/variations": {"post"},
     "/contributions/{contribution_id}/history": {"get"},

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from carepool.core.errors import ValidationFailed
 from carepool.core.money import Money
@@ -114,10 +115,14 @@ COMMITTED = Account(AccountKind.COMMITTED)
 RESERVE = Account(AccountKind.RESERVE)
 
 
+# Accounts are immutable values: the same few are built for every line of an import, so they
+# are built once (an import of a million lines names a few hundred accounts).
+@lru_cache(maxsize=4096)
 def spend_account(scheme: str, partner: str) -> Account:
     return Account(AccountKind.SPEND, scheme=scheme, partner=partner)
 
 
+@lru_cache(maxsize=4096)
 def commitment_account(scheme: str, partner: str) -> Account:
     return Account(AccountKind.COMMITMENT, scheme=scheme, partner=partner)
 

@@ -242,15 +242,17 @@ def _insert_rows(rows: list[tuple[Any, ...]]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    adapted = [
-        (
-            *row[:5],
-            ops.adapt_datefield_value(row[5]),
-            *row[6:17],
-            ops.adapt_datetimefield_value(row[17]),
-        )
-        for row in rows
-    ]
+    # A chunk holds a month's few dates and one posting time: adapt each value once.
+    dates: dict[Any, Any] = {}
+    times: dict[Any, Any] = {}
+    adapted = []
+    for row in rows:
+        day, at = row[5], row[17]
+        if day not in dates:
+            dates[day] = ops.adapt_datefield_value(day)
+        if at not in times:
+            times[at] = ops.adapt_datetimefield_value(at)
+        adapted.append((*row[:5], dates[day], *row[6:17], times[at]))
     placeholders = ", ".join(["%s"] * len(_COLUMNS))
     with connection.cursor() as cursor:
         cursor.executemany(

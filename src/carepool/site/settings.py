@@ -162,6 +162,10 @@ AXES_LOCKOUT_CALLABLE = "carepool.site.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "carepool.site.lockout.client_ip"
 AXES_ENABLE_ADMIN = False
 CAREPOOL_PROXY_COUNT = int(os.environ.get("CAREPOOL_PROXY_COUNT", "0"))
+# The largest file of actuals one ledger import takes (docs/ledger-imports.md), in bytes.
+CAREPOOL_LEDGER_IMPORT_MAX_BYTES = int(
+    os.environ.get("CAREPOOL_LEDGER_IMPORT_MAX_BYTES", str(200 * 1024 * 1024))
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
