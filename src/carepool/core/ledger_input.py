@@ -129,7 +129,7 @@ def parse_commitment(
     data: Mapping[str, Any], ctx: LedgerContext, taken: Collection[str]
 ) -> core.Transfer:
     """An order placed: date, scheme, partner, amount (> 0), reference (required, not one of
-    ``taken``, the agreement's commitment references so far), description."""
+    ``taken``, the agreement's commitment references so far), provider, description."""
     parse.check_storable(data)
     errors = ErrorCollector()
     day = _attempt(errors, lambda: parse.required_day(data.get("date"), "date"))
@@ -150,11 +150,12 @@ def parse_commitment(
             "give each order its own reference",
         )
     description = _text(errors, data, "description", DESCRIPTION_MAX)
+    provider = _text(errors, data, "provider", PROVIDER_MAX)
     errors.raise_if_any()
     assert day is not None
     assert amount is not None
     assert reference
-    detail = core.LineDetail(description=description, reference=reference)
+    detail = core.LineDetail(provider=provider, description=description, reference=reference)
     return core.commitment(scheme, partner, amount, day, detail)
 
 

@@ -12,14 +12,20 @@ amount changed with raw SQL) no longer matches the balances written with it, so 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from carepool.accounts.models import Role
+from carepool.accounts.permissions import Forbidden, is_active, reads_everything
+from carepool.agreements.selectors import get_agreement, is_partner
 from carepool.core import ledger as core
 from carepool.core.ledger_input import month_text
 from carepool.ledger.models import Account, Balance, ImportBatch, Transfer
+
+if TYPE_CHECKING:
+    from carepool.accounts.models import User
 
 LISTED = 1000  # problems of each kind listed in full; the counts are always complete
 
@@ -244,3 +250,31 @@ def check_ledger(agreement_id: int | None = None) -> IntegrityReport:
     _bad_transfers(report, agreement_id)
     _batch_differences(report, agreement_id)
     return report
+
+
+def check_for(user: User | None, agreement_id: int | str | None = None) -> IntegrityReport:
+    """The check as a person may run it (the API): national assurers over the whole ledger
+    or one agreement; an agreement's auditors and its host's finance officers over it."""
+    if user is None or not is_active(user):
+        raise Forbidden("Sign in to check the ledger")
+    if agreement_id is None:
+        if reads_everything(user):
+            return check_ledger()
+        raise Forbidden(
+            "Only national assurers check every agreement's ledger at once: name an agreement"
+        )
+    agreement = get_agreement(user, agreement_id)
+    audits = (
+        user.has_role(Role.AUDITOR) and agreement.auditors.filter(pk=user.organisation_id).exists()
+    )
+    host_finance = (
+        user.has_role(Role.FINANCE_OFFICER)
+        and user.organisation_id == agreement.host_id
+        and is_partner(user, agreement)
+    )
+    if not (reads_everything(user) or audits or host_finance):
+        raise Forbidden(
+            "Only the agreement's auditors, its host's finance officers and national assurers "
+            "check its ledger"
+        )
+    return check_ledger(agreement.pk)

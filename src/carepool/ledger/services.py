@@ -175,7 +175,7 @@ def _scheme_of(t: core.Transfer) -> str:
 @transaction.atomic
 def record_commitment(actor: Actor, agreement_id: int | str, data: Mapping[str, Any]) -> Transfer:
     """Record an order placed: date, scheme, partner, amount (> 0), reference (required,
-    unique among the agreement's commitments), description."""
+    unique among the agreement's commitments), provider, description."""
     agreement = _load_agreement(actor, agreement_id)
     require_editor(actor, agreement)
     t = parse_commitment(data, _context(agreement, data), commitment_references(agreement.pk))
