@@ -19,6 +19,11 @@ def next_month(key: int) -> int:
     return key + 1 if month < 12 else (year + 1) * 100 + 1
 
 
+def previous_month(key: int) -> int:
+    year, month = divmod(key, 100)
+    return key - 1 if month > 1 else (year - 1) * 100 + 12
+
+
 def check_close(
     month: int,
     *,

@@ -18,7 +18,7 @@ from carepool.accounts.permissions import NotFound
 from carepool.agreements.models import Agreement
 from carepool.agreements.selectors import get_agreement
 from carepool.core import ledger as core
-from carepool.core.ledger_periods import next_month
+from carepool.core.ledger_periods import next_month, previous_month
 from carepool.ledger.models import Account, Balance, ClosedMonth, Transfer
 
 if TYPE_CHECKING:
@@ -89,10 +89,7 @@ def month_states(agreement: Agreement, today: date) -> list[MonthState]:
     with_rows = months_with_rows(agreement)
     months: set[int] = set(closed) | with_rows
     key = core.month_key(agreement.start_date)
-    this_month = core.month_key(today)
-    last = min(
-        core.month_key(agreement.end_date), this_month - (89 if this_month % 100 == 1 else 1)
-    )
+    last = min(core.month_key(agreement.end_date), previous_month(core.month_key(today)))
     while key <= last:
         months.add(key)
         key = next_month(key)

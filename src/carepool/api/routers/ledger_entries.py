@@ -17,7 +17,7 @@ from carepool.api.schemas import Pounds, _Input
 from carepool.core import ledger as core
 from carepool.core import parse
 from carepool.core.errors import ValidationFailed
-from carepool.core.ledger_input import parse_month
+from carepool.core.ledger_input import month_text, parse_month
 from carepool.ledger import entry_records as records
 from carepool.ledger import services
 from carepool.ledger.entry_selectors import (
@@ -284,8 +284,12 @@ def reopen_month(request: HttpRequest, agreement_id: int, month: str, payload: R
         actor_of(request), agreement_id, month, payload.given().get("reason") or ""
     )
     key = parse_month(month)
-    return {
-        "month": month.strip(),
+    agreement = get_agreement(user_of(request), agreement_id)
+    for state in month_states(agreement, timezone.localdate()):
+        if state.month == key:
+            return records.month_record(state)
+    return {  # a month not yet ended (re-opened after the clock was wound back)
+        "month": month_text(key),
         "name": core.month_name(key),
         "state": "open",
         "has_rows": False,
