@@ -37,14 +37,16 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile(
     "carepool", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-# A dedicated run of every property with 10,000 examples: HYPOTHESIS_PROFILE=thorough.
+# A dedicated run of every property with 10,000 examples: HYPOTHESIS_PROFILE=thorough
+# (docs/ledger.md); "default" (or nothing) is the suite's own profile above.
 hypothesis_settings.register_profile(
     "thorough",
     parent=hypothesis_settings.get_profile("carepool"),
     max_examples=10_000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "carepool"))
+_profile = os.environ.get("HYPOTHESIS_PROFILE", "default").strip() or "default"
+hypothesis_settings.load_profile("carepool" if _profile == "default" else _profile)
 
 # Playwright's sync API keeps an asyncio event loop in the test thread, which makes Django
 # refuse ORM calls from test code ("You cannot call this from an async context").

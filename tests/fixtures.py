@@ -30,6 +30,10 @@ def world(db: None, _shared_world: World | None) -> World:
 _triggers = importlib.import_module("carepool.audit.migrations.0004_hash_chain")
 # Signed plan versions refuse DELETE the same way.
 _plan_triggers = importlib.import_module("carepool.plans.migrations.0002_frozen_versions")
+# Ledger rows refuse UPDATE, DELETE and TRUNCATE the same way.
+_ledger_triggers = importlib.import_module(
+    "carepool.ledger.migrations.0002_entries_immutable_transfers"
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +44,8 @@ def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
         _triggers.install_triggers(None, editor)
         _plan_triggers.backward(None, editor)
         _plan_triggers.forward(None, editor)
+        _ledger_triggers.backward(None, editor)
+        _ledger_triggers.forward(None, editor)
 
 
 @pytest.fixture
@@ -48,3 +54,4 @@ def flushable_audit(_audit_triggers_restored: None, transactional_db: None) -> I
     with connection.schema_editor() as editor:
         _triggers.remove_triggers(None, editor)
         _plan_triggers.backward(None, editor)
+        _ledger_triggers.backward(None, editor)

@@ -39,6 +39,17 @@ EXPECTED_PATHS = {
     "/plans/{plan_id}/sign-offs": {"post"},
     "/plans/{plan_id}/checklist": {"get"},
     "/plans/{plan_id}/diff": {"get"},
+    "/agreements/{agreement_id}/ledger/entries": {"post"},
+    "/agreements/{agreement_id}/ledger/entries/{transfer_id}": {"get"},
+    "/agreements/{agreement_id}/ledger/commitments": {"get", "post"},
+    "/agreements/{agreement_id}/ledger/commitments/{reference}/cancel": {"post"},
+    "/agreements/{agreement_id}/ledger/contributions": {"post"},
+    "/agreements/{agreement_id}/ledger/months": {"get"},
+    "/agreements/{agreement_id}/ledger/months/{month}/close": {"post"},
+    "/agreements/{agreement_id}/ledger/months/{month}/reopen": {"post"},
+    "/agreements/{agreement_id}/ledger/corrections": {"post"},
+    "/agreements/{agreement_id}/ledger/schemes": {"get", "post"},
+    "/ledger/check": {"get"},
 }
 
 

@@ -161,6 +161,12 @@ class Transfer(models.Model):
             models.Index(fields=["debit", "month"], name="transfer_debit_month"),
             models.Index(fields=["credit", "month"], name="transfer_credit_month"),
             models.Index(fields=["batch"], name="transfer_batch"),
+            # A line's page lists its corrections; few lines have any.
+            models.Index(
+                fields=["corrects"],
+                condition=Q(corrects__isnull=False),
+                name="transfer_corrects",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
