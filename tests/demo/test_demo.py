@@ -16,6 +16,8 @@ from carepool.agreements.selectors import completeness_of, visible_agreements
 from carepool.agreements.signing import content_hash
 from carepool.audit.models import AuditEvent
 from carepool.demo import DEMO_PASSWORD, DemoSummary, load_demo
+from carepool.ledger.integrity import check_ledger
+from carepool.ledger.models import ClosedMonth, ImportBatch, Transfer
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 from carepool.signoff.models import SignOff
 from tests.reference_data import POPULATION_2019, POPULATION_2020
@@ -33,6 +35,9 @@ MODELS = (
     ContributionVariation,
     SignOff,
     AuditEvent,
+    Transfer,
+    ImportBatch,
+    ClosedMonth,
 )
 
 
@@ -111,6 +116,30 @@ def test_loads_the_reference_data_and_a_complete_leeds_agreement(demo) -> None:
     assert approval.withdrawn_at is None
     assert Organisation.objects.get(code="E08000035").name == "Leeds City Council"
     assert Agreement.objects.get(title=KENT).contributions.count() == 2
+
+
+def test_the_leeds_ledger_runs_a_year_and_a_half_with_a_closed_month_corrected(demo) -> None:
+    leeds = demo.agreements[LEEDS]
+    # 36 monthly exports (two partners, 2024-25 whole and 2025-26 to September), 1,709 lines.
+    assert demo.ledger_lines == 1709
+    assert ImportBatch.objects.filter(agreement_id=leeds).count() == 36
+    closed = set(ClosedMonth.objects.filter(agreement_id=leeds).values_list("month", flat=True))
+    assert closed == {202404 + m for m in range(9)} | {202501, 202502, 202503} | {
+        202504 + m for m in range(5)
+    }
+    # June's miscoded invoice is corrected in October, off S01 and onto S02, linked to it.
+    fixes = Transfer.objects.filter(agreement_id=leeds, kind="adjustment").select_related(
+        "corrects", "debit", "credit"
+    )
+    assert len(fixes) == 2
+    assert {f.corrects.month for f in fixes} == {202406}
+    assert {f.month for f in fixes} == {202410}
+    assert {f.amount_pence for f in fixes} == {fixes[0].corrects.amount_pence}
+    # Every adaptations order was committed and released by its invoices, up to what remains.
+    assert Transfer.objects.filter(agreement_id=leeds, kind="commitment").count() == 12
+    assert Transfer.objects.filter(agreement_id=leeds, kind="release").count() >= 12
+    report = check_ledger(leeds)
+    assert report.ok, report
 
 
 def test_a_second_run_changes_nothing(demo) -> None:

@@ -23,6 +23,7 @@ from carepool.agreements.models import Agreement
 from carepool.audit.models import Action, Interface
 from carepool.audit.services import Actor, Change, record_many
 from carepool.demo import content
+from carepool.demo.ledger import ensure_ledger
 from carepool.demo.plans import ensure_plans
 from carepool.io import ImportResult, Progress, load_reference_data
 from carepool.organisations import services as organisation_services
@@ -80,6 +81,7 @@ class DemoSummary:
     variations_created: int = 0
     approvals_created: int = 0
     plans_created: list[str] = field(default_factory=list)
+    ledger_lines: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
     @property
@@ -90,6 +92,7 @@ class DemoSummary:
             or self.users_created
             or self.agreements_created
             or self.plans_created
+            or self.ledger_lines
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class DemoSummary:
             "variations_created": self.variations_created,
             "approvals_created": self.approvals_created,
             "plans_created": self.plans_created,
+            "ledger_lines": self.ledger_lines,
             "logins": [login.to_dict() for login in self.logins],
         }
 
@@ -140,7 +144,9 @@ def load_demo(
         summary.users_created = _ensure_users()
         _ensure_agreement(summary, content.LEEDS_AGREEMENT, content.LEEDS_CONTRIBUTIONS, leeds=True)
         _ensure_agreement(summary, content.KENT_AGREEMENT, content.KENT_CONTRIBUTIONS, leeds=False)
-        summary.plans_created = ensure_plans(summary.agreements[content.LEEDS_AGREEMENT["title"]])
+        leeds = summary.agreements[content.LEEDS_AGREEMENT["title"]]
+        summary.plans_created = ensure_plans(leeds)
+        summary.ledger_lines = ensure_ledger(leeds)
     summary.logins = logins()
     return summary
 
