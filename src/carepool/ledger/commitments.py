@@ -41,7 +41,7 @@ def _signed() -> Case:
     )
 
 
-def _remaining(agreement_id: int, references: list[str]) -> dict[str, int]:
+def remaining_by_reference(agreement_id: int, references: list[str]) -> dict[str, int]:
     """reference -> pence remaining, for the references that name a commitment."""
     commitment, release, reversal = EntryKind.COMMITMENT, EntryKind.RELEASE, EntryKind.REVERSAL
     out: dict[str, int] = {}
@@ -76,7 +76,7 @@ def _remaining(agreement_id: int, references: list[str]) -> dict[str, int]:
 def remaining_pence(agreement_id: int, reference: str) -> int | None:
     """What remains of commitment ``reference`` in pence, or None if no commitment has that
     reference in this agreement's ledger."""
-    return _remaining(agreement_id, [reference]).get(reference)
+    return remaining_by_reference(agreement_id, [reference]).get(reference)
 
 
 def open_commitments(agreement_id: int, references: Iterable[str]) -> dict[str, OpenCommitment]:
@@ -85,7 +85,7 @@ def open_commitments(agreement_id: int, references: Iterable[str]) -> dict[str, 
     found: dict[str, OpenCommitment] = {}
     for start in range(0, len(wanted), _BATCH):
         chunk = wanted[start : start + _BATCH]
-        remaining = _remaining(agreement_id, chunk)
+        remaining = remaining_by_reference(agreement_id, chunk)
         if not remaining:
             continue
         first = dict(

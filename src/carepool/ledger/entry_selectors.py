@@ -7,18 +7,16 @@ agreement may read its ledger; anyone else gets "not found".
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-
-from django.db.models import Sum
 
 from carepool.accounts.permissions import NotFound
 from carepool.agreements.models import Agreement
 from carepool.agreements.selectors import get_agreement
 from carepool.core import ledger as core
 from carepool.core.ledger_periods import next_month, previous_month
+from carepool.ledger.commitments import remaining_by_reference
 from carepool.ledger.models import Account, Balance, ClosedMonth, Transfer
 
 if TYPE_CHECKING:
@@ -141,22 +139,24 @@ def commitment_references(agreement_id: int) -> set[str]:
 
 def commitments_of(agreement_id: int, reference: str | None = None) -> list[CommitmentState]:
     """The agreement's commitments (or the one with ``reference``) and what each has had
-    released (by actuals naming its reference, or by cancellation)."""
+    released (by actuals naming its reference, or by cancellation), counted by the one rule
+    imports release by (``ledger.commitments``: a reversed release gives the amount back)."""
     ids = _commitment_account_ids(agreement_id)
-    placed = Transfer.objects.filter(
-        debit_id__in=ids, kind=core.EntryKind.COMMITMENT
-    ).select_related("debit__partner", "credit__partner")
-    if reference is not None:
-        placed = placed.filter(reference=reference)
-    released: dict[str, int] = defaultdict(int)
-    releases = Transfer.objects.filter(credit_id__in=ids, kind=core.EntryKind.RELEASE)
-    if reference is not None:
-        releases = releases.filter(order_ref=reference)
-    for row in releases.values("order_ref").annotate(total=Sum("amount_pence")):
-        released[row["order_ref"]] += row["total"]
+    placed = list(
+        Transfer.objects.filter(debit_id__in=ids, kind=core.EntryKind.COMMITMENT)
+        .select_related("debit__partner", "credit__partner")
+        .filter(**({"reference": reference} if reference is not None else {}))
+        .order_by("day", "pk")
+    )
+    references = sorted({t.reference for t in placed})
+    remaining: dict[str, int] = {}
+    for start in range(0, len(references), 500):
+        remaining.update(remaining_by_reference(agreement_id, references[start : start + 500]))
     return [
-        CommitmentState(t, t.reference, t.amount_pence, released.get(t.reference, 0))
-        for t in placed.order_by("day", "pk")
+        CommitmentState(
+            t, t.reference, t.amount_pence, t.amount_pence - remaining.get(t.reference, 0)
+        )
+        for t in placed
     ]
 
 
