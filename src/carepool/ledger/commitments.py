@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Case, F, IntegerField, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from carepool.core.ledger import EntryKind
-from carepool.ledger.models import Transfer
+from carepool.core.ledger import AccountKind, EntryKind
+from carepool.ledger.models import Account, Transfer
 
 _BATCH = 500  # references per query (well inside every driver's parameter limit)
 
@@ -45,9 +45,18 @@ def remaining_by_reference(agreement_id: int, references: list[str]) -> dict[str
     """reference -> pence remaining, for the references that name a commitment."""
     commitment, release, reversal = EntryKind.COMMITMENT, EntryKind.RELEASE, EntryKind.REVERSAL
     out: dict[str, int] = {}
+    # Every transfer that changes a commitment has a commitment account on one side: found
+    # through the account indexes, not by scanning the agreement's (possibly millions of) rows.
+    ids = list(
+        Account.objects.filter(agreement_id=agreement_id, kind=AccountKind.COMMITMENT).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        return out
+    touching = Transfer.objects.filter(Q(debit_id__in=ids) | Q(credit_id__in=ids))
     by_reference = (
-        Transfer.objects.filter(agreement_id=agreement_id)
-        .filter(
+        touching.filter(
             Q(kind=commitment, reference__in=references)
             | Q(kind=reversal, reverses__kind=commitment, reverses__reference__in=references)
         )
@@ -58,8 +67,7 @@ def remaining_by_reference(agreement_id: int, references: list[str]) -> dict[str
     for row in by_reference:
         out[row["ref"]] = row["total"] or 0
     by_order = (
-        Transfer.objects.filter(agreement_id=agreement_id)
-        .filter(
+        touching.filter(
             Q(kind=release, order_ref__in=references)
             | Q(kind=reversal, reverses__kind=release, reverses__order_ref__in=references)
         )
