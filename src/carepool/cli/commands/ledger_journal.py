@@ -44,11 +44,10 @@ def journal(
             raise ValidationFailed.single(
                 "agreement", "Give either --agreement ID or --all (every agreement you may see)"
             )
-        chosen = (
-            list(visible_agreements(person).order_by("pk"))
-            if every
-            else [get_agreement(person, agreement)]
-        )
+        if agreement is None:
+            chosen = list(visible_agreements(person).order_by("pk"))
+        else:
+            chosen = [get_agreement(person, agreement)]
         try:
             with output.open("w", encoding="utf-8") as handle:
                 summary = write_journal(chosen, fy, handle)
