@@ -5,6 +5,7 @@
 #   make test    import contracts, then pytest on SQLite (and on PostgreSQL when
 #                CAREPOOL_TEST_POSTGRES_URL is set: `scripts/with-postgres make test`)
 #   make lint    ruff check, ruff format --check, mypy
+#   make bench   the ledger at national scale, small size (BENCH_SIZE=full: 5M lines; docs/bench.md)
 #
 # Stamp files (.venv/.installed, node_modules/.installed) make a second `make` a no-op
 # until pyproject.toml, requirements/constraints.txt or package-lock.json change.
@@ -29,7 +30,7 @@ PYTEST_WORKERS ?= 2
 SERVE_BIND ?= 127.0.0.1:8000
 SERVE_WORKERS ?= 3
 
-.PHONY: help install browser run serve test lint format constraints clean distclean
+.PHONY: help install browser run serve test lint format constraints clean distclean bench
 
 help:
 	@echo "make install      Python venv (pinned by $(CONSTRAINTS)) and npm assets"
@@ -38,6 +39,7 @@ help:
 	@echo "make test         lint-imports + pytest on SQLite (+ PostgreSQL if CAREPOOL_TEST_POSTGRES_URL)"
 	@echo "                  scripts/with-postgres make test   runs both passes on a throwaway cluster"
 	@echo "make lint         ruff check, ruff format --check, mypy"
+	@echo "make bench        ledger benchmark, small year (BENCH_SIZE=full: 150 areas, 5M lines)"
 	@echo "make format       ruff format and ruff check --fix"
 	@echo "make constraints  re-pin $(CONSTRAINTS) after changing pyproject.toml"
 	@echo "make clean        caches and stamps;  make distclean  also .venv, node_modules, var/"
@@ -109,6 +111,23 @@ test: install browser
 	  echo "==> No PostgreSQL pass: CAREPOOL_TEST_POSTGRES_URL is not set (scripts/with-postgres make test)"; \
 	fi; \
 	if [ -n "$$failed" ]; then echo "make test FAILED:$$failed" >&2; exit 1; fi
+
+# The ledger at national scale (bench/ledger/run.py, docs/bench.md); never part of make test.
+# SQLite always; PostgreSQL too on a throwaway cluster when scripts/with-postgres can start one.
+# Generated years are kept in var/bench/<size>/ (delete the folder to regenerate).
+BENCH_SIZE ?= small
+bench: install
+	@if [ ! -x /usr/bin/ledger ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "==> Installing Debian ledger (ledger-cli) for the journal comparison"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ledger >/dev/null \
+	    || echo "!! could not install ledger: the ledger-cli stage will say so" >&2; \
+	fi
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ "$$(id -u)" = 0 ]; then \
+	  scripts/with-postgres $(BIN)/python bench/ledger/run.py --size $(BENCH_SIZE); \
+	else \
+	  echo "!! No PostgreSQL server (sudo apt-get install postgresql): SQLite only" >&2; \
+	  env -u CAREPOOL_TEST_POSTGRES_URL $(BIN)/python bench/ledger/run.py --size $(BENCH_SIZE); \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

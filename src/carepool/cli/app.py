@@ -15,6 +15,7 @@ from carepool.cli.commands import (
     ledger,
     ledger_entries,
     ledger_imports,
+    ledger_journal,
     ledger_monitoring,
     organisation_changes,
     plans,
@@ -57,5 +58,5 @@ app.add_typer(plans.app, name="plans")
 app.add_typer(plans.allocations_app, name="allocations")
 app.add_typer(audit.app, name="audit")
 # Each ledger module adds its commands to ledger.app when imported.
-__ledger_modules = (ledger_imports, ledger_monitoring, ledger_entries)
+__ledger_modules = (ledger_imports, ledger_monitoring, ledger_entries, ledger_journal)
 app.add_typer(ledger.app, name="ledger")
