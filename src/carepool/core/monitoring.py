@@ -225,7 +225,7 @@ def cumulative_path(
     """The chart's figures for each of the twelve months, cumulative, in pence:
     (month number 1-12, budget profiled evenly, actual to the month or None after the month
     shown, forecast: the actual to date, then a straight line to the forecast outturn)."""
-    out = []
+    out: list[tuple[int, int, int | None, int]] = []
     running = 0
     at_elapsed = sum(actual_by_month[:months_elapsed])
     for n in range(1, 13):
