@@ -38,6 +38,14 @@ EXPECTED_PATHS = {
     "/plans/{plan_id}/sign-offs": {"post"},
     "/plans/{plan_id}/checklist": {"get"},
     "/plans/{plan_id}/diff": {"get"},
+    # ledger: monitoring
+    "/agreements/{agreement_id}/ledger/monitoring": {"get"},
+    "/agreements/{agreement_id}/ledger/lines": {"get"},
+    "/ledger/national": {"get"},
+    "/agreements/{agreement_id}/ledger/forecast-overrides": {"post"},
+    "/agreements/{agreement_id}/ledger/forecast-overrides/clear": {"post"},
+    "/agreements/{agreement_id}/ledger/variance-notes": {"post"},
+    "/agreements/{agreement_id}/ledger/action-plans": {"post"},
 }
 
 

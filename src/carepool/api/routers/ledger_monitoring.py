@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from carepool.api.context import actor_of, user_of
 from carepool.api.pagination import Records, paginated
-from carepool.api.responses import CREATE, READ, responses
+from carepool.api.responses import READ, responses
 from carepool.api.schemas import Pounds, _Input
 from carepool.core.money import Money
 from carepool.ledger import monitoring_records as records
@@ -20,6 +20,9 @@ from carepool.ledger import monitoring_services as services
 from carepool.ledger.monitoring import lines_of, monitoring_of, national_report, parse_month
 
 router = Router(tags=["Ledger"])
+
+# A write under an agreement: besides refusals of the input, the agreement may not exist.
+POSTED = (400, 401, 403, 404, 422, 503)
 
 YEAR = "Financial year, like 2024-25"
 MONTH = "A month, like 2024-10"
@@ -112,7 +115,7 @@ class ActionPlanIn(_Input):
 
 @router.post(
     "/agreements/{agreement_id}/ledger/forecast-overrides",
-    response=responses({201: dict[str, Any]}, CREATE),
+    response=responses({201: dict[str, Any]}, POSTED),
     summary="Set a scheme's forecast outturn",
 )
 def post_override(request: HttpRequest, agreement_id: int, payload: OverrideIn) -> Status:
@@ -139,7 +142,7 @@ def post_override(request: HttpRequest, agreement_id: int, payload: OverrideIn) 
 
 @router.post(
     "/agreements/{agreement_id}/ledger/forecast-overrides/clear",
-    response=responses({200: dict[str, Any]}, CREATE),
+    response=responses({200: dict[str, Any]}, POSTED),
     summary="Remove a scheme's forecast override",
 )
 def clear_override(request: HttpRequest, agreement_id: int, payload: OverrideClearIn) -> dict:
@@ -153,7 +156,7 @@ def clear_override(request: HttpRequest, agreement_id: int, payload: OverrideCle
 
 @router.post(
     "/agreements/{agreement_id}/ledger/variance-notes",
-    response=responses({201: dict[str, Any]}, CREATE),
+    response=responses({201: dict[str, Any]}, POSTED),
     summary="Explain a scheme's variance for a month",
 )
 def post_variance(request: HttpRequest, agreement_id: int, payload: VarianceIn) -> Status:
@@ -173,7 +176,7 @@ def post_variance(request: HttpRequest, agreement_id: int, payload: VarianceIn) 
 
 @router.post(
     "/agreements/{agreement_id}/ledger/action-plans",
-    response=responses({201: dict[str, Any]}, CREATE),
+    response=responses({201: dict[str, Any]}, POSTED),
     summary="Record the action plan for a month",
 )
 def post_action_plan(request: HttpRequest, agreement_id: int, payload: ActionPlanIn) -> Status:
