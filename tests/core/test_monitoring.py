@@ -11,8 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepool.core.forecast import Method, forecast, round_half_up, run_rate, seasonal
-from carepool.core.money import Money
-from carepool.core.monitoring import SchemeInput, Threshold, cumulative_path, monitor
+from carepool.core.money import Money, apportion
+from carepool.core.monitoring import (
+    SchemeInput,
+    Threshold,
+    cumulative_path,
+    monitor,
+    split_whole,
+)
 
 COUNCIL, ICB = "E08000035", "QWO"
 PARTNERS = ((COUNCIL, "Leeds City Council"), (ICB, "West Yorkshire ICB"))
@@ -237,3 +243,11 @@ def test_scheme_and_partner_tables_add_up_to_the_same_totals(
             by_partner_budget
         )
     assert result.flagged == (result.total.forecast > result.total.budget)
+
+
+@given(
+    st.integers(-(10**12), 10**12),
+    st.lists(st.integers(1, 10_000), min_size=1, max_size=6),
+)
+def test_the_whole_number_split_is_apportion(pence: int, weights: list[int]) -> None:
+    assert split_whole(pence, weights) == [m.pence for m in apportion(Money(pence), weights)]

@@ -115,9 +115,31 @@ def _split(amount: Money, weights: Mapping[str, Fraction], fallback: str) -> dic
     if not usable:
         return {fallback: amount.pence} if amount else {}
     keys = sorted(usable)
-    return {
-        k: m.pence for k, m in zip(keys, apportion(amount, [usable[k] for k in keys]), strict=True)
-    }
+    if len(keys) == 1:
+        return {keys[0]: amount.pence}
+    values = [usable[k] for k in keys]
+    if all(w.denominator == 1 for w in values):
+        shares = split_whole(amount.pence, [w.numerator for w in values])
+    else:
+        shares = [m.pence for m in apportion(amount, values)]
+    return dict(zip(keys, shares, strict=True))
+
+
+def split_whole(pence: int, weights: Sequence[int]) -> list[int]:
+    """``core.money.apportion`` for positive whole-number weights, without its general
+    fractions (the same largest-remainder rule and tie-break; a test holds them equal)."""
+    if pence < 0:
+        return [-p for p in split_whole(-pence, weights)]
+    whole = sum(weights)
+    floors, remainders = [], []
+    for w in weights:
+        q, r = divmod(pence * w, whole)
+        floors.append(q)
+        remainders.append(r)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[: pence - sum(floors)]:
+        floors[i] += 1
+    return floors
 
 
 def scheme_forecast(s: SchemeInput, months_elapsed: int) -> Forecast:
@@ -152,7 +174,8 @@ def monitor(
     scheme_lines = []
     for s in schemes:
         result = scheme_forecast(s, months_elapsed)
-        shares = {code: Fraction(pct) for code, pct in s.shares}
+        # percents have at most two decimals: in hundredths they are whole numbers
+        shares = {code: Fraction(pct) * 100 for code, pct in s.shares}
         if s.budget is not None and partner_budgets is None:
             for code, pence in _split(s.budget, shares, host).items():
                 p_budget[code] = p_budget.get(code, 0) + pence

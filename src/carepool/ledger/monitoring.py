@@ -137,9 +137,12 @@ def _signed_off(
     return bool(partners) and partners <= approved and board and national
 
 
-def _plan_budgets(plans: list[Plan]) -> dict[int, tuple[BudgetSource, list[PlannedScheme]]]:
-    """By agreement id: which version of its plan is the budget, and its schemes. Four
-    queries whatever the number of plans."""
+def _plan_budgets(
+    plans: list[Plan], accepted: dict[int, set[str]] | None = None
+) -> dict[int, tuple[BudgetSource, list[PlannedScheme]]]:
+    """By agreement id: which version of its plan is the budget, and its schemes. At most
+    four queries whatever the number of plans (``accepted``: each agreement's accepted
+    partners' codes, when the caller has read them already)."""
     if not plans:
         return {}
     versions: dict[int, list[PlanVersion]] = defaultdict(list)
@@ -155,10 +158,13 @@ def _plan_budgets(plans: list[Plan]) -> dict[int, tuple[BudgetSource, list[Plann
     ).select_related("organisation"):
         records[s.subject_id].append(s)
     partners: dict[int, set[str]] = defaultdict(set)
-    for agreement_id, code in AgreementPartner.objects.filter(
-        agreement_id__in={p.agreement_id for p in plans}, status=PartnerStatus.ACCEPTED
-    ).values_list("agreement_id", "organisation__code"):
-        partners[agreement_id].add(code)
+    if accepted is not None:
+        partners.update(accepted)
+    else:
+        for agreement_id, code in AgreementPartner.objects.filter(
+            agreement_id__in={p.agreement_id for p in plans}, status=PartnerStatus.ACCEPTED
+        ).values_list("agreement_id", "organisation__code"):
+            partners[agreement_id].add(code)
     chosen: dict[int, tuple[Plan, PlanVersion, bool]] = {}
     for plan in plans:
         plan_versions = versions.get(plan.pk, [])
@@ -171,11 +177,12 @@ def _plan_budgets(plans: list[Plan]) -> dict[int, tuple[BudgetSource, list[Plann
                 pick, approved = v, True
                 break
         chosen[plan.pk] = (plan, pick, approved)
-    contents = dict(
-        PlanVersion.objects.filter(pk__in=[v.pk for _, v, _ in chosen.values()]).values_list(
-            "pk", "content"
-        )
-    )
+    missing = [v.pk for _, v, _ in chosen.values() if (v.pk, v.content_hash) not in _SCHEMES]
+    if missing:
+        for pk, content_hash, content in PlanVersion.objects.filter(pk__in=missing).values_list(
+            "pk", "content_hash", "content"
+        ):
+            _remember((pk, content_hash), _planned(content))
     out: dict[int, tuple[BudgetSource, list[PlannedScheme]]] = {}
     for plan, version, approved in chosen.values():
         if approved:
@@ -195,17 +202,33 @@ def _plan_budgets(plans: list[Plan]) -> dict[int, tuple[BudgetSource, list[Plann
                 plan.pk,
                 version.number,
             )
-        schemes = [
-            PlannedScheme(
-                s["scheme_id"],
-                s["name"],
-                sum(int(f["amount_pence"]) for f in s["funding"]),
-                tuple((c["organisation"], Decimal(c["percent"])) for c in s["commissioners"]),
-            )
-            for s in contents[version.pk]["schemes"]
-        ]
-        out.setdefault(plan.agreement_id, (source, schemes))
+        out.setdefault(plan.agreement_id, (source, _SCHEMES[(version.pk, version.content_hash)]))
     return out
+
+
+# A version's schemes as budgets, by (version id, content hash): the hash names the content,
+# so an entry can never stand for other content. Saves reading and parsing a national
+# year's plans (150 x 40 schemes) on every report.
+_SCHEMES: dict[tuple[int, str], list[PlannedScheme]] = {}
+_SCHEMES_KEPT = 4_096
+
+
+def _remember(key: tuple[int, str], schemes: list[PlannedScheme]) -> None:
+    if len(_SCHEMES) >= _SCHEMES_KEPT:
+        _SCHEMES.pop(next(iter(_SCHEMES)))
+    _SCHEMES[key] = schemes
+
+
+def _planned(content: dict[str, Any]) -> list[PlannedScheme]:
+    return [
+        PlannedScheme(
+            s["scheme_id"],
+            s["name"],
+            sum(int(f["amount_pence"]) for f in s["funding"]),
+            tuple((c["organisation"], Decimal(c["percent"])) for c in s["commissioners"]),
+        )
+        for s in content["schemes"]
+    ]
 
 
 def _contribution_budgets(
@@ -317,6 +340,7 @@ def monitoring_of(
         as_at = max(in_year) if in_year else None
     elapsed = months.index(as_at) + 1 if as_at else 0
     same = set(previous[:elapsed])
+    position = {m: i for i, m in enumerate(months)}
     actual: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     committed: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     prev_same: dict[str, int] = defaultdict(int)
@@ -330,14 +354,15 @@ def monitoring_of(
         elif month >= months[0]:
             if as_at is not None and month <= as_at:
                 actual[scheme][partner] += net
-                by_month[months.index(month)] += net
+                by_month[position[month]] += net
         else:
             prev_full[scheme] += net
             if month in same:
                 prev_same[scheme] += net
 
+    partners = _partners(agreement)
     plans = list(Plan.objects.filter(agreement=agreement, year=fy.label).order_by("pk")[:1])
-    planned = _plan_budgets(plans).get(agreement.pk)
+    planned = _plan_budgets(plans, {agreement.pk: {code for code, _ in partners}}).get(agreement.pk)
     overrides = {
         o.scheme_code: OverrideShown(
             Money(o.amount_pence), o.reason, o.set_by.display_name if o.set_by else "", o.set_at
@@ -366,7 +391,7 @@ def monitoring_of(
     )
     result = monitor(
         inputs,
-        _partners(agreement),
+        partners,
         elapsed,
         threshold_of(agreement),
         host=agreement.host.code,
