@@ -18,7 +18,8 @@ Rounding happens once, at the end, to the penny, half away from zero (``ROUND_HA
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
@@ -48,8 +49,14 @@ class Method(StrEnum):
 class Forecast:
     amount: Money
     method: Method
-    trace: Trace
+    # Builds the trace when it is read: a national report of thousands of schemes shows
+    # methods, not the arithmetic, and need not write it out for each.
+    explain: Callable[[], Trace] = field(repr=False, compare=False)
     reason: str = ""  # an override's reason
+
+    @property
+    def trace(self) -> Trace:
+        return self.explain()
 
 
 def round_half_up(value: Fraction) -> int:
@@ -73,7 +80,7 @@ def run_rate(actual_to_date: Money, months_elapsed: int, note: str = "") -> Fore
     return Forecast(
         amount,
         Method.RUN_RATE,
-        Trace(
+        lambda: Trace(
             rule,
             (
                 TraceInput("actual to date", str(actual_to_date), "spend balances of the year"),
@@ -103,7 +110,7 @@ def seasonal(
     return Forecast(
         amount,
         Method.SEASONAL,
-        Trace(
+        lambda: Trace(
             "Seasonal profile: actual to date x last year's full-year actual / last year's "
             "actual over the same months, rounded half up to the penny",
             (
@@ -127,7 +134,7 @@ def override(amount: Money, reason: str) -> Forecast:
     return Forecast(
         amount,
         Method.OVERRIDE,
-        Trace(
+        lambda: Trace(
             "Override: the finance lead's own forecast",
             (TraceInput("reason", reason, "recorded with the override"),),
             (),
@@ -141,7 +148,7 @@ def budget_only(budget: Money) -> Forecast:
     return Forecast(
         budget,
         Method.BUDGET,
-        Trace(
+        lambda: Trace(
             "No month of the year has actuals yet: the forecast is the budget",
             (TraceInput("budget", str(budget), "the year's budget"),),
             (),

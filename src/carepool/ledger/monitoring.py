@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Sum, When
 
 from carepool.accounts.models import User
+from carepool.accounts.permissions import reads_everything
 from carepool.agreements.models import Agreement, AgreementPartner, Contribution, PartnerStatus
 from carepool.agreements.selectors import get_agreement, to_core_contribution, visible_agreements
 from carepool.core import ledger as core_ledger
@@ -535,7 +536,9 @@ def national_report(user: User, year: str, as_at: int | None = None) -> National
         as_at = parse_month(as_at, fy)
     agreements = list(visible_agreements(user).order_by("area__name", "title"))
     ids = [a.pk for a in agreements]
-    spend = Balance.objects.filter(account__agreement_id__in=ids, account__kind=SPEND)
+    spend = Balance.objects.filter(account__kind=SPEND)
+    if not reads_everything(user):  # a national assurer's "every agreement" needs no list
+        spend = spend.filter(account__agreement_id__in=ids)
     if as_at is None:
         as_at = spend.filter(month__gte=months[0], month__lte=months[-1]).aggregate(
             last=Max("month")
