@@ -147,3 +147,37 @@ def test_writes(spent: World) -> None:
     )
     assert refused.exit_code == 3
     assert ActionPlan.objects.count() == 1
+
+
+def test_the_threshold_through_agreements_update_and_show(spent: World) -> None:
+    pk = spent.agreement.pk
+    shown = carepool("agreements", "show", pk, "--user", "viewer")
+    assert "any forecast overspend (none set)" in shown.stdout
+    updated = carepool(
+        "agreements",
+        "update",
+        pk,
+        "--user",
+        "finance",
+        "--set",
+        "overspend_threshold=50000",
+        "--set",
+        "overspend_threshold_percent=2.5",
+        "--json",
+    )
+    assert updated.exit_code == 0, updated.output
+    assert as_json(updated)["overspend_threshold"] == "50000.00"
+    shown = carepool("agreements", "show", pk, "--user", "viewer")
+    assert "over £50,000.00 or 2.50% of the budget" in shown.stdout
+    refused = carepool(
+        "agreements",
+        "update",
+        pk,
+        "--user",
+        "finance",
+        "--set",
+        "overspend_threshold_percent=0",
+        "--json",
+    )
+    assert refused.exit_code == 2
+    assert as_json(refused)["errors"][0]["field"] == "overspend_threshold_percent"
