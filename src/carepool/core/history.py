@@ -67,9 +67,7 @@ LABELS: Mapping[str, str] = {
     "org_type": "Type of organisation",
 }
 
-_MONEY = frozenset(
-    {"amount", "original_amount", "change", "new_amount", "overspend_threshold"}
-)
+_MONEY = frozenset({"amount", "original_amount", "change", "new_amount", "overspend_threshold"})
 _DATES = frozenset({"start_date", "end_date", "break_clause_date", "effective_date"})
 _ORGANISATIONS = frozenset({"partners", "host", "auditors", "partner"})
 _ENUMS: Mapping[str, type[StrEnum]] = {
