@@ -142,7 +142,9 @@ def main() -> None:
     first = Agreement.objects.order_by("pk").first()
     assert first is not None
     balances = Balance.objects.count()
-    print(f"{AREAS} agreements x {SCHEMES} schemes: {balances:,} balance rows ({connection.vendor})")
+    print(
+        f"{AREAS} agreements x {SCHEMES} schemes: {balances:,} balance rows ({connection.vendor})"
+    )
 
     cases = {
         "monitoring_of (one agreement, as at March)": lambda: monitoring_of(
