@@ -246,3 +246,14 @@ def test_lines_behind_a_figure_newest_first(world: World) -> None:  # noqa: F811
     # The figures the lines add up to are the monitoring figures.
     m = monitoring_of(world.viewer, world.agreement.pk, "2024-25")
     assert sum(r.signed_pence for r in rows) == m.result.total.actual.pence
+
+
+def test_last_year_without_spend_in_the_same_months_falls_back_to_run_rate(
+    world: World,  # noqa: F811
+) -> None:
+    post(world.agreement, monthly("S01", COUNCIL, 500, (202312, 202401)))  # only winter
+    post(world.agreement, monthly("S01", COUNCIL, 100, (202404, 202405)))
+    (s01,) = monitoring_of(world.finance, world.agreement.pk, "2024-25").result.schemes
+    assert (s01.forecast, s01.methods) == (Money(1_200_00), (Method.RUN_RATE,))
+    assert s01.detail is not None
+    assert "last year had no spend in the same 2 month(s)" in s01.detail.trace.rule

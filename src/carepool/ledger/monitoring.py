@@ -453,7 +453,7 @@ def _scheme_inputs(
                 p.shares,
                 dict(actual.get(p.code, {})),
                 dict(committed.get(p.code, {})),
-                prev_same.get(p.code) if p.code in prev_full else None,
+                prev_same.get(p.code, 0) if p.code in prev_full else None,
                 prev_full.get(p.code),
                 overrides.get(p.code),
             )
@@ -468,7 +468,7 @@ def _scheme_inputs(
                 (),
                 dict(actual.get(code, {})),
                 dict(committed.get(code, {})),
-                prev_same.get(code) if code in prev_full else None,
+                prev_same.get(code, 0) if code in prev_full else None,
                 prev_full.get(code),
                 overrides.get(code),
             )
