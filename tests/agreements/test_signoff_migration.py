@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from carepool.agreements import selectors, services, signing
 from carepool.agreements.models import Agreement
@@ -19,17 +20,18 @@ from tests.factories import World
 pytestmark = pytest.mark.usefixtures("flushable_audit")
 
 BEFORE = [("agreements", "0004_risk_share_schema")]
-AFTER = [("agreements", "0006_delete_approval")]
 APPROVED_AT = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+
+
+def _latest() -> list[tuple[str, str]]:
+    """Every app's latest migration, not agreements 0006: going back to 0004 also unapplied
+    what came later (0007's column, the ledger's tables and triggers, which depend on it), and
+    later tests and the trigger-restoring fixtures need them back."""
+    return MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 
 
 def migrate(targets: list[tuple[str, str]]):
     executor = MigrationExecutor(connection)
-    if targets is AFTER:
-        # Every app's latest migration: going back to agreements 0004 also unapplied the
-        # migrations that depend on it (the ledger's tables and triggers), which later tests
-        # and the trigger-restoring fixtures need back.
-        targets = executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -58,7 +60,7 @@ def test_approvals_become_standing_partner_sign_offs_of_the_current_version() ->
             )
             approval.objects.filter(pk=made.pk).update(approved_at=APPROVED_AT)
     finally:
-        migrate(AFTER)
+        migrate(_latest())
 
     rows = list(SignOff.objects.order_by("pk"))
     assert [(r.organisation_id, r.signed_by_id) for r in rows] == [
@@ -97,7 +99,7 @@ def test_backwards_the_standing_approvals_come_back() -> None:
         ]
         assert not SignOff.objects.exists()
     finally:
-        migrate(AFTER)
+        migrate(_latest())
     assert SignOff.objects.get().version == agreement.version
 
 

@@ -50,6 +50,14 @@ EXPECTED_PATHS = {
     "/agreements/{agreement_id}/ledger/corrections": {"post"},
     "/agreements/{agreement_id}/ledger/schemes": {"get", "post"},
     "/ledger/check": {"get"},
+    # ledger: monitoring
+    "/agreements/{agreement_id}/ledger/monitoring": {"get"},
+    "/agreements/{agreement_id}/ledger/lines": {"get"},
+    "/ledger/national": {"get"},
+    "/agreements/{agreement_id}/ledger/forecast-overrides": {"post"},
+    "/agreements/{agreement_id}/ledger/forecast-overrides/clear": {"post"},
+    "/agreements/{agreement_id}/ledger/variance-notes": {"post"},
+    "/agreements/{agreement_id}/ledger/action-plans": {"post"},
 }
 
 

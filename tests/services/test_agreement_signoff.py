@@ -201,9 +201,27 @@ def test_the_hash_covers_every_term_of_an_agreement() -> None:
         "end_date",
         "break_clause_date",
         *signing.TERM_FIELDS,
+        # as the model's overspend_threshold_pence and _percent, hashed when set
+        "overspend_threshold",
+        "overspend_threshold_percent",
     }
     # A new term must be added to the hashed content (with a new CONTENT_SCHEME) on purpose.
     assert set(AGREEMENT_FIELDS) == covered
+
+
+def test_the_overspend_thresholds_are_hashed_only_when_set(world: World) -> None:
+    agreement = world.agreement
+    before = signing.content_hash(agreement)
+    assert (
+        "overspend_threshold" not in signing.canonical(signing.content_document(agreement)).decode()
+    )
+    services.update_agreement(
+        web(world.finance), agreement.pk, {"overspend_threshold_percent": "2.5"}
+    )
+    agreement.refresh_from_db()
+    document = signing.content_document(agreement)
+    assert document["terms"]["overspend_threshold_percent"] == "2.50"
+    assert signing.content_hash(agreement) != before
 
 
 def test_the_list_counts_only_approvals_of_the_current_version(world: World) -> None:

@@ -63,6 +63,12 @@ class Agreement(models.Model):
         "(carepool.core.risk_share.RISK_SHARE_SCHEMA); migrations upgrade older shapes",
     )
     overspend_protocol = models.TextField(blank=True)
+    # When monitoring flags the pool (docs/monitoring.md): a forecast overspend of more than
+    # this amount, or this percentage of the year's budget; neither set: any overspend.
+    overspend_threshold_pence = models.BigIntegerField(null=True, blank=True)
+    overspend_threshold_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True
+    )
     exit_terms = models.TextField(blank=True)
     audit_arrangements = models.TextField(blank=True)
     variation_procedure = models.TextField(blank=True)

@@ -83,6 +83,12 @@ def agreement_terms(agreement: Agreement) -> dict[str, Any]:
         "reporting_frequency": agreement.reporting_frequency or None,
         "risk_share": list(agreement.risk_share),
         "overspend_protocol": agreement.overspend_protocol,
+        "overspend_threshold": None
+        if agreement.overspend_threshold_pence is None
+        else Money(agreement.overspend_threshold_pence).plain(),
+        "overspend_threshold_percent": None
+        if agreement.overspend_threshold_percent is None
+        else str(agreement.overspend_threshold_percent),
         "exit_terms": agreement.exit_terms,
         "audit_arrangements": agreement.audit_arrangements,
         "variation_procedure": agreement.variation_procedure,

@@ -11,6 +11,10 @@ standing); and every contribution (year, partner, funding stream, whether it cou
 the minimum, original amount in pence, instalment frequency) with its variations (effective
 date, change in pence, reason), in a fixed order. Money is integer pence, dates ISO 8601.
 
+Terms added after scheme 1 was fixed (``LATER_TERM_FIELDS``: the overspend thresholds) are
+covered only when set, so an agreement that does not use them hashes exactly as its partners
+approved it before they existed, and one that does has them in what its partners approve.
+
 Left out, because they are not what partners agree to: ids and versions of rows, the times
 rows were written and by whom, names of organisations (codes stand for them), and the
 approvals themselves.
@@ -54,6 +58,14 @@ TERM_FIELDS = (
     "variation_procedure",
     "review_arrangements",
 )
+
+# Terms added later, in the hashed "terms" only when set (see the module's docstring).
+LATER_TERM_FIELDS = ("overspend_threshold_pence", "overspend_threshold_percent")
+
+
+def _later_terms(agreement: Agreement) -> dict[str, Any]:
+    values = {name: getattr(agreement, name) for name in LATER_TERM_FIELDS}
+    return {name: str(value) for name, value in values.items() if value is not None}
 
 
 def _day(value: Any) -> str | None:
@@ -102,7 +114,10 @@ def content_document(agreement: Agreement) -> dict[str, Any]:
         "start_date": _day(agreement.start_date),
         "end_date": _day(agreement.end_date),
         "break_clause_date": _day(agreement.break_clause_date),
-        "terms": {name: getattr(agreement, name) for name in TERM_FIELDS},
+        "terms": {
+            **{name: getattr(agreement, name) for name in TERM_FIELDS},
+            **_later_terms(agreement),
+        },
         "partners": sorted(agreement.partnerships.values_list("organisation__code", flat=True)),
         "auditors": sorted(agreement.auditors.values_list("code", flat=True)),
         "contributions": contributions,

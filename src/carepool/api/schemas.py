@@ -295,6 +295,12 @@ class AgreementDetail(AgreementSummary):
     reporting_frequency: str | None
     risk_share: list[dict[str, Any]]
     overspend_protocol: str
+    overspend_threshold: str | None = Field(
+        description="Pounds: monitoring flags the pool when the forecast overspend is more"
+    )
+    overspend_threshold_percent: str | None = Field(
+        description="Percent of the budget: monitoring flags the pool above it"
+    )
     exit_terms: str
     audit_arrangements: str
     variation_procedure: str
@@ -347,6 +353,12 @@ class AgreementIn(_Input):
     staff_goods_accommodation: str | None = None
     charges_to_people: str | None = None
     overspend_protocol: str | None = None
+    overspend_threshold: str | None = Field(
+        None, description="Pounds, like 250000.00; monitoring flags the pool above it"
+    )
+    overspend_threshold_percent: str | None = Field(
+        None, description="Percent of the year's budget, like 2.5; monitoring flags above it"
+    )
     exit_terms: str | None = None
     audit_arrangements: str | None = None
     variation_procedure: str | None = None

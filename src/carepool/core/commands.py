@@ -17,6 +17,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from carepool.core import parse
@@ -214,6 +215,9 @@ class AgreementDraft:
     reporting_frequency: ReportingFrequency | None
     texts: Mapping[str, str]  # the free-text terms, by field name
     risk_share: tuple[RiskShareProvision, ...]
+    # When monitoring flags the pool (core/monitoring.py); not part of ``AgreementTerms``.
+    overspend_threshold: Money | None = None
+    overspend_threshold_percent: Decimal | None = None
 
     def terms(self) -> AgreementTerms:
         """The core terms, for the agreement's own rules (``validate_terms``); needs both
@@ -299,5 +303,36 @@ def draft_agreement(
         },
         risk_share=attempt(lambda: parse_provisions(_risk_share_input(data.get("risk_share"))))
         or (),
+        overspend_threshold=attempt(
+            lambda: _optional_money(data.get("overspend_threshold"), "overspend_threshold")
+        ),
+        overspend_threshold_percent=attempt(
+            lambda: _percent(data.get("overspend_threshold_percent"), "overspend_threshold_percent")
+        ),
     )
     return draft, errors
+
+
+def _optional_money(value: Any, field: str) -> Money | None:
+    if isinstance(value, Money):
+        return value
+    return None if parse.is_blank(value) else parse.money(value, field)
+
+
+def _percent(value: Any, field: str) -> Decimal | None:
+    """A percentage above 0 and at most 100, with at most two decimal places; blank: none."""
+    if parse.is_blank(value):
+        return None
+    if isinstance(value, (bool, float)):
+        value = repr(value) if isinstance(value, float) else ""
+    try:
+        percent = Decimal(str(value).strip().removesuffix("%").strip())
+    except InvalidOperation:
+        percent = None
+    if percent is None or not percent.is_finite():
+        raise ValidationFailed.single(field, f"'{value}' is not a percentage; write it like 2.5")
+    if not Decimal(0) < percent <= Decimal(100):
+        raise ValidationFailed.single(field, "must be more than 0 and at most 100")
+    if percent != percent.quantize(Decimal("0.01")):
+        raise ValidationFailed.single(field, "has more than two decimal places")
+    return percent.quantize(Decimal("0.01"))

@@ -43,6 +43,8 @@ LABELS: Mapping[str, str] = {
     "reporting_frequency": "Reporting frequency",
     "risk_share": "Risk share provisions",
     "overspend_protocol": "Overspend protocol",
+    "overspend_threshold": "Overspend threshold (amount)",
+    "overspend_threshold_percent": "Overspend threshold (% of budget)",
     "exit_terms": "Exit and termination",
     "audit_arrangements": "Audit arrangements",
     "variation_procedure": "Variation procedure",
@@ -65,7 +67,7 @@ LABELS: Mapping[str, str] = {
     "org_type": "Type of organisation",
 }
 
-_MONEY = frozenset({"amount", "original_amount", "change", "new_amount"})
+_MONEY = frozenset({"amount", "original_amount", "change", "new_amount", "overspend_threshold"})
 _DATES = frozenset({"start_date", "end_date", "break_clause_date", "effective_date"})
 _ORGANISATIONS = frozenset({"partners", "host", "auditors", "partner"})
 _ENUMS: Mapping[str, type[StrEnum]] = {

@@ -34,6 +34,8 @@ AGREEMENT_FIELDS = (
     "outcomes",
     "reporting_frequency",
     "risk_share",
+    "overspend_threshold",
+    "overspend_threshold_percent",
     *TEXT_FIELDS,
 )
 
@@ -54,6 +56,10 @@ def agreement_snapshot(agreement: Agreement) -> dict[str, Any]:
         "outcomes": list(agreement.outcomes),
         "reporting_frequency": agreement.reporting_frequency,
         "risk_share": agreement.risk_share,
+        "overspend_threshold": None
+        if agreement.overspend_threshold_pence is None
+        else Money(agreement.overspend_threshold_pence),
+        "overspend_threshold_percent": agreement.overspend_threshold_percent,
         **{f: getattr(agreement, f) for f in TEXT_FIELDS},
     }
 

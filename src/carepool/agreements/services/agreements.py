@@ -102,6 +102,10 @@ def _clean_agreement(data: Mapping[str, Any]) -> tuple[AgreementTerms, dict[str,
         reporting_frequency=draft.reporting_frequency.value if draft.reporting_frequency else "",
         risk_share=[p.to_dict() for p in draft.risk_share],
         risk_share_schema=RISK_SHARE_SCHEMA,
+        overspend_threshold_pence=None
+        if draft.overspend_threshold is None
+        else draft.overspend_threshold.pence,
+        overspend_threshold_percent=draft.overspend_threshold_percent,
         **draft.texts,
     )
     return terms, {"fields": values, "partners": partners, "auditors": auditors}

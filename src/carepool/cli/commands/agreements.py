@@ -77,6 +77,14 @@ def agreement_detail(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+def _threshold(data: dict) -> str:
+    """When monitoring flags the pool (docs/monitoring.md)."""
+    amount, percent = data["overspend_threshold"], data["overspend_threshold_percent"]
+    parts = [render.money(amount)] if amount else []
+    parts += [f"{percent}% of the budget"] if percent else []
+    return "over " + " or ".join(parts) if parts else "any forecast overspend (none set)"
+
+
 @app.command("show")
 def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = False) -> None:
     """Show an agreement: terms, partners, risk share, completeness, approvals and totals."""
@@ -112,6 +120,7 @@ def show(agreement_id: AgreementId, user: UserOption, as_json: JsonOption = Fals
                 ("Break clause", data["break_clause_date"] or "none"),
                 ("Governing board", data["governing_board"] or "not stated"),
                 ("Reporting", ReportingFrequency(reporting).label if reporting else "not stated"),
+                ("Overspend threshold", _threshold(data)),
                 (
                     "Version",
                     f"{data['version']} (give --expect-version {data['version']} to change "

@@ -24,6 +24,7 @@ from carepool.agreements.summaries import (
     years_of,
 )
 from carepool.core.agreements import CompletenessReport
+from carepool.core.money import Money
 from carepool.core.periods import FinancialYear
 from carepool.core.risk_share import (
     PartnerShare,
@@ -69,6 +70,8 @@ def agreement_form_values(agreement: Agreement) -> dict[str, Any]:
             values[key] = "\n".join(value)
         elif key == "risk_share":
             values[key] = json.dumps(value, indent=2) if value else ""
+        elif isinstance(value, Money):
+            values[key] = value.plain()
         else:
             values[key] = value
     return values

@@ -16,6 +16,7 @@ from carepool.agreements import selectors, services, summaries
 from carepool.agreements.warnings import area_warnings
 from carepool.core.errors import Conflict, ValidationFailed
 from carepool.core.history import label
+from carepool.ledger.monitoring import threshold_of
 from carepool.organisations import selectors as organisation_selectors
 from carepool.web.forms import FormErrors, service_input
 from carepool.web.pages import (
@@ -58,6 +59,8 @@ LABELS = {
         "reporting_frequency",
         "risk_share",
         "overspend_protocol",
+        "overspend_threshold",
+        "overspend_threshold_percent",
         "exit_terms",
         "audit_arrangements",
         "variation_procedure",
@@ -125,6 +128,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
             "auditors": list(agreement.auditors.order_by("name")),
             "arrangement_label": common_presenters.arrangement_label(agreement.arrangement_type),
             "reporting_label": common_presenters.reporting_label(agreement.reporting_frequency),
+            "overspend_threshold": threshold_of(agreement).describe(),
             "long_date": common_presenters.long_date,
             "risk_share": agreements_presenters.risk_share_view(agreement, names),
             "completeness": agreements_presenters.completeness_view(
