@@ -98,14 +98,15 @@ def test_setup_with_the_demo_on_a_fresh_checkout_and_again(tmp_path: Path) -> No
         "plan 2024-25",
         "plan 2025-26",
     ]
+    assert data["demo"]["ledger_lines"] == 1709
     # Every data file read was the repository's own, and nothing in a ../shared folder
     # beside the project (where the data used to be) was opened or even listed.
     population = set((DATA_DIR / "population").glob("*.xls"))
-    demo_files = set((PROJECT_DIR / "src" / "carepool" / "demo" / "data").glob("*.csv"))
+    demo_files = set((PROJECT_DIR / "src" / "carepool" / "demo" / "data").rglob("*.csv"))
     assert {p for p in opened if p.suffix in (".csv", ".xls")} == {
         AREAS_CSV,
         *population,
-        *demo_files,  # the demo's own plans and allocations (illustrative)
+        *demo_files,  # the demo's own plans, allocations and actuals (illustrative)
     }
     assert [p for p in opened if p.is_relative_to(PROJECT_DIR.parent / "shared")] == []
 
