@@ -213,7 +213,12 @@ class _Context:
     """What every line is checked against: loaded once per import, no query per line."""
 
     def __init__(
-        self, agreement: Agreement, month: int, schemes: dict[str, str], partners: dict[str, int]
+        self,
+        agreement: Agreement,
+        month: int,
+        schemes: dict[str, str],
+        partners: dict[str, int],
+        closed: frozenset[int],
     ) -> None:
         self.agreement = agreement
         self.month = month
@@ -221,7 +226,7 @@ class _Context:
         self.year = FinancialYear.containing(core.month_start(month)).label
         self.schemes = schemes
         self.partners = partners
-        self.closed = closed_months(agreement.pk)
+        self.closed = closed
 
 
 def _check(reader: ActualsReader, ctx: _Context, progress: Progress) -> _Checked:
@@ -415,7 +420,7 @@ def _outcome(batch: ImportBatch, source: str, unchanged: bool, **more: Any) -> I
     )
 
 
-def _check_month(agreement: Agreement, month: int) -> None:
+def _check_month(agreement: Agreement, month: int, closed: frozenset[int]) -> None:
     first = core.month_start(month)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     if first > agreement.end_date or following <= agreement.start_date:
@@ -424,7 +429,7 @@ def _check_month(agreement: Agreement, month: int) -> None:
             f"{core.month_name(month)} is outside the agreement, which runs from "
             f"{agreement.start_date.isoformat()} to {agreement.end_date.isoformat()}",
         )
-    if month in closed_months(agreement.pk):
+    if month in closed:
         raise ValidationFailed.single(
             "month",
             f"{core.month_name(month)} is closed: nothing more can be imported into it; post a "
@@ -470,7 +475,8 @@ def import_actuals(
         )
         if active is not None and active.sha256 == sha256:
             return _outcome(active, code, unchanged=True)
-        _check_month(agreement, key)
+        closed = closed_months(agreement.pk)
+        _check_month(agreement, key, closed)
         if active is not None and not replace:
             raise ValidationFailed.single(
                 "replace",
@@ -480,7 +486,7 @@ def import_actuals(
                 "(its lines are reversed and the new file's posted)",
             )
         schemes = known_schemes(agreement, FinancialYear.containing(core.month_start(key)).label)
-        ctx = _Context(agreement, key, schemes, partners)
+        ctx = _Context(agreement, key, schemes, partners, closed)
         checked = _check(reader, ctx, progress)
         now = timezone.now()
         if active is not None:
@@ -503,7 +509,7 @@ def import_actuals(
             imported_by_name=actor.name[:200],
             imported_at=now,
         )
-        poster = Poster(agreement, posted_at=now)
+        poster = Poster(agreement, posted_at=now, partners=partners, closed=closed)
         reversed_count = 0
         if active is not None:
             reversed_count = _reverse(poster, active)

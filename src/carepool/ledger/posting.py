@@ -88,16 +88,25 @@ class Poster:
     agreement's row locked (``_load_agreement``): accounts are created on first use and two
     posters for one agreement must not race to create the same account."""
 
-    def __init__(self, agreement: Agreement, posted_at: datetime | None = None) -> None:
+    def __init__(
+        self,
+        agreement: Agreement,
+        posted_at: datetime | None = None,
+        *,
+        partners: dict[str, int] | None = None,
+        closed: frozenset[int] | None = None,
+    ) -> None:
+        """``partners`` and ``closed`` may be passed when the caller has just read them in
+        the same transaction (``partner_ids``, ``closed_months``), to save the queries."""
         self.agreement = agreement
         self.posted_at = posted_at or timezone.now()
-        self.partners = partner_ids(agreement)
+        self.partners = partner_ids(agreement) if partners is None else partners
         codes_by_id = {v: k for k, v in self.partners.items()}
         self.accounts: dict[core.Account, int] = {
             account_key(row, codes_by_id): row.pk
             for row in Account.objects.filter(agreement=agreement)
         }
-        self.closed = closed_months(agreement.pk)
+        self.closed = closed_months(agreement.pk) if closed is None else closed
         self._rows: list[tuple[Any, ...]] = []
         self._deltas: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.posted = 0

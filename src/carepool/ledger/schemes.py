@@ -21,11 +21,23 @@ def plan_for(agreement: Agreement, year: str) -> Plan | None:
     return Plan.objects.filter(agreement=agreement, year=year).select_related("area").first()
 
 
+# Plans (by id, row version and creation time) whose schemes are in the register, committed. A plan's
+# ``version`` goes up with every write to it or its current version, so a changed plan is
+# synced again; an entry is added only once the transaction that synced it has committed, so
+# a rolled-back import never leaves the cache believing in rows that are not there.
+_synced: set[tuple[int, int, str]] = set()
+
+
 def sync_from_plan(agreement: Agreement, year: str) -> None:
     """Add the year's plan schemes that the register does not have yet (names kept as first
     seen; a scheme renamed in a later version keeps its first name in the ledger)."""
     plan = plan_for(agreement, year)
     if plan is None:
+        return
+    # The creation time too: a test database flushed and refilled can give a new plan an
+    # old plan's id and version.
+    key = (plan.pk, plan.version, plan.created_at.isoformat())
+    if key in _synced:
         return
     known = set(Scheme.objects.filter(agreement=agreement).values_list("code", flat=True))
     new = [
@@ -40,6 +52,7 @@ def sync_from_plan(agreement: Agreement, year: str) -> None:
         except IntegrityError:
             # Another writer registered them first: theirs is the same scheme.
             pass
+    transaction.on_commit(lambda: _synced.add(key))
 
 
 def known_schemes(agreement: Agreement, year: str) -> dict[str, str]:
