@@ -474,7 +474,9 @@ def _postgres_urls(base: str) -> tuple[str, str, Any]:
     return world, raw, copy
 
 
-def run_backend(name: str, data: Path, base_url: str | None) -> dict[str, Any]:
+def run_backend(
+    name: str, data: Path, base_url: str | None, skip_journal: bool = False
+) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix=f"carepool-bench-{name}-"))
     try:
         if name == "sqlite":
@@ -491,7 +493,8 @@ def run_backend(name: str, data: Path, base_url: str | None) -> dict[str, Any]:
         results["raw"] = _run_stage("raw", raw_url, data, scratch, world_file)
         results["import"] = _run_stage("import", world_url, data, scratch, world_file)
         results["monitor"] = _run_stage("monitor", world_url, data, scratch, world_file)
-        results["journal"] = _run_stage("journal", world_url, data, scratch, world_file)
+        if not skip_journal:
+            results["journal"] = _run_stage("journal", world_url, data, scratch, world_file)
         results["database_version"] = _database_version(name, world_url)
         return results
     finally:
@@ -686,7 +689,7 @@ def orchestrate(args: argparse.Namespace) -> int:
         _log(report["note"])
     for backend in backends:
         _log(f"=== {backend}")
-        report["backends"][backend] = run_backend(backend, data, pg_url)
+        report["backends"][backend] = run_backend(backend, data, pg_url, args.skip_journal)
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
@@ -714,6 +717,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--data", type=Path, help="a generated year (default var/bench/SIZE)")
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument(
+        "--skip-journal",
+        action="store_true",
+        help="leave out the ledger-cli stage (at full size it takes minutes and ~12 GB)",
+    )
     # Internal: one stage in this process.
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
