@@ -18,6 +18,7 @@ from carepool.audit.models import AuditEvent
 from carepool.demo import DEMO_PASSWORD, DemoSummary, load_demo
 from carepool.ledger.integrity import check_ledger
 from carepool.ledger.models import ClosedMonth, ImportBatch, Transfer
+from carepool.ledger.monitoring import monitoring_of
 from carepool.organisations.models import Area, Organisation, PopulationEstimate
 from carepool.signoff.models import SignOff
 from tests.reference_data import POPULATION_2019, POPULATION_2020
@@ -140,6 +141,16 @@ def test_the_leeds_ledger_runs_a_year_and_a_half_with_a_closed_month_corrected(d
     assert Transfer.objects.filter(agreement_id=leeds, kind="release").count() >= 12
     report = check_ledger(leeds)
     assert report.ok, report
+    # 2025-26 mid-year: seasonal forecasts from 2024-25, one override, a forecast overspend
+    # that flags the pool and asks for an action plan.
+    finance = User.objects.get(username="finance")
+    mid_year = monitoring_of(finance, leeds, "2025-26")
+    assert mid_year.as_at == 202509
+    assert mid_year.result.flagged and mid_year.action_plan_required
+    methods = {line.key: {m.value for m in line.methods} for line in mid_year.result.schemes}
+    assert methods["S18"] == {"override"}
+    assert set().union(*methods.values()) == {"override", "seasonal"}
+    assert set(mid_year.notes) == {"S11", "S03"}
 
 
 def test_a_second_run_changes_nothing(demo) -> None:

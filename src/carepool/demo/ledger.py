@@ -9,7 +9,9 @@ Loaded through the same services as real work, from the illustrative exports in
   that belonged to reablement (S02) is then corrected in October, linked to the June line;
   the rest of the year is imported and closed.
 - 2025-26: April to September imported, April to August closed, September open: monitoring
-  is mid-year, with seasonal forecasts from 2024-25 and a forecast overspend.
+  is mid-year, with seasonal forecasts from 2024-25 and a forecast overspend, so the pool is
+  flagged and asks for an action plan (left for the demo's user to record). The finance lead
+  has overridden one scheme's forecast and explained two variances (illustrative words).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from carepool.accounts.models import User
 from carepool.audit.models import Interface
 from carepool.audit.services import Actor
 from carepool.demo import content
-from carepool.ledger import services
+from carepool.ledger import monitoring_services, services
 from carepool.ledger.imports import import_actuals
 from carepool.ledger.models import Transfer
 from carepool.ledger.posting import closed_months
@@ -157,4 +159,31 @@ def ensure_ledger(agreement_id: int) -> int:
                 _close_through(finance, agreement_id, months, CLOSE_AFTER[month])
             if month == "2024-10":
                 _correct_miscoded(finance, agreement_id)
+    _monitoring_notes(finance, agreement_id)
     return lines
+
+
+def _monitoring_notes(finance: Actor, agreement_id: int) -> None:
+    monitoring_services.set_override(
+        finance,
+        agreement_id,
+        year="2025-26",
+        scheme="S18",
+        amount="1850000.00",
+        reason="Go-live moved to January 2026: the supplier invoices its remaining milestones "
+        "in the last quarter, so the first six months understate the year (illustrative)",
+    )
+    for scheme, text in (
+        (
+            "S11",
+            "More people with complex needs placed from hospital since June; three high-cost "
+            "placements agreed by the joint panel (illustrative)",
+        ),
+        (
+            "S03",
+            "Winter community beds opened in September to meet discharge demand (illustrative)",
+        ),
+    ):
+        monitoring_services.explain_variance(
+            finance, agreement_id, month="2025-09", scheme=scheme, text=text
+        )
