@@ -323,6 +323,9 @@ def monitoring_of(
             month__lte=months[-1],
         )
         .filter(Q(account__kind=COMMITMENT) | Q(month__gte=previous[0]))
+        # No ordering: the models' default (by account, hence agreement, area and names)
+        # joins and sorts by text for nothing (15 ms of 17 on PostgreSQL).
+        .order_by()
         .values_list(
             "account__kind",
             "account__scheme_code",
