@@ -21,12 +21,15 @@ CTX = LedgerContext(
 )
 
 
-@pytest.mark.parametrize(("text", "key"), [("2024-10", 202410), (" 2025-01 ", 202501)])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("2024-10", 202410), (" 2025-01 ", 202501), ("202410", 202410), (202410, 202410)],
+)
 def test_months_read(text: str, key: int) -> None:
     assert parse_month(text) == key
 
 
-@pytest.mark.parametrize("text", ["2024-1", "2024-13", "Oct 2024", "", "202410", "2024-10-01"])
+@pytest.mark.parametrize("text", ["2024-1", "2024-13", "Oct 2024", "", "1850-10", "2024-10-01"])
 def test_months_refused(text: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse_month(text)

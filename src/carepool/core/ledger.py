@@ -23,6 +23,7 @@ The rules below are pure: the Django ledger app stores what they build.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-from carepool.core.errors import ValidationFailed
+from carepool.core.errors import ValidationFailed, shown
 from carepool.core.money import Money
 from carepool.core.periods import FinancialYear, Period
 
@@ -295,6 +296,37 @@ def months_of(year: FinancialYear) -> tuple[int, ...]:
 
 def month_name(key: int) -> str:
     return period_of(key).name
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})-?(\d{2})\s*$")
+
+
+def parse_month(value: object, field: str = "month", year: FinancialYear | None = None) -> int:
+    """A calendar month written like ``2024-10`` (or ``202410``) as its key, 202410; in
+    ``year`` when one is given. The one reading of a month for every interface."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a month key itself, like 202410
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ValidationFailed.single(field, "Enter the month, like 2024-10 for October 2024")
+    match = _MONTH_RE.match(text)
+    key = int(match[1]) * 100 + int(match[2]) if match else 0
+    if not match or not 1 <= key % 100 <= 12 or not 1990 <= key // 100 <= 2100:
+        raise ValidationFailed.single(
+            field, f"'{shown(text)}' is not a month; write it like 2024-10 for October 2024"
+        )
+    if year is not None and key not in months_of(year):
+        raise ValidationFailed.single(
+            field,
+            f"{month_name(key)} is not in {year.label} "
+            f"(April {year.start_year} to March {year.start_year + 1})",
+        )
+    return key
+
+
+def month_text(key: int) -> str:
+    """A month key as written in input and JSON: 202410 -> "2024-10"."""
+    return f"{key // 100:04d}-{key % 100:02d}"
 
 
 BalanceKey = tuple[Account, int]

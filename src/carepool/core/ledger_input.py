@@ -217,22 +217,9 @@ def parse_correction(
     return core.adjustment(scheme, partner, amount, day, detail)
 
 
-def parse_month(value: Any, field: str = "month") -> int:
-    """A calendar month written like 2024-10, as its key (202410)."""
-    text = parse.text(value, field, required=True, max_length=20)
-    parts = text.split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
-        year, month = int(parts[0]), int(parts[1])
-        if 1 <= month <= 12 and 1990 <= year <= 2100 and len(parts[1]) == 2:
-            return year * 100 + month
-    raise ValidationFailed.single(
-        field, f"'{shown(text)}' is not a month; write it like 2024-10 for October 2024"
-    )
-
-
-def month_text(key: int) -> str:
-    """A month key as written in input and JSON: 202410 -> "2024-10"."""
-    return f"{key // 100:04d}-{key % 100:02d}"
+# One reading of a month for every interface (kept importable from here).
+parse_month = core.parse_month
+month_text = core.month_text
 
 
 def signed_spend(transfer: core.Transfer) -> Money:

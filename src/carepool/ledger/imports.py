@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import re
 import tempfile
 from array import array
 from collections.abc import Iterator
@@ -61,7 +60,6 @@ MAX_ERRORS = 100
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 PROGRESS_EVERY = 10_000
 SPILL_CHUNK = 20_000
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _REVERSE_PAGE = 5_000
 
 
@@ -104,15 +102,7 @@ class ImportOutcome:
         }
 
 
-def parse_month(value: Any, field: str = "month") -> int:
-    """``2024-10`` as the month key 202410."""
-    text = value if isinstance(value, str) else ""
-    match = _MONTH.match(text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationFailed.single(
-            field, f"'{shown(value)}' is not a month; write it like 2024-10 (October 2024)"
-        )
-    return int(match.group(1)) * 100 + int(match.group(2))
+parse_month = core.parse_month
 
 
 def _measure(data: BinaryIO, file_name: str) -> tuple[int, str]:

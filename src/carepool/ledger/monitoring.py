@@ -14,7 +14,6 @@ Before either exists no month has elapsed and each forecast is the budget.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,24 +66,9 @@ def parse_year(value: Any, field_name: str = "year") -> FinancialYear:
         raise ValidationFailed.single(field_name, str(exc)) from None
 
 
-_MONTH_RE = re.compile(r"^\s*(\d{4})-?(\d{2})\s*$")
-
-
 def parse_month(value: Any, year: FinancialYear | None = None, field_name: str = "as_at") -> int:
     """A month as ``2024-10`` or ``202410`` (the key the ledger uses), in ``year`` if given."""
-    match = _MONTH_RE.match(str(value))
-    key = int(match[1]) * 100 + int(match[2]) if match else 0
-    if not match or not 1 <= key % 100 <= 12:
-        raise ValidationFailed.single(
-            field_name, f"'{value}' is not a month; write it like 2024-10"
-        )
-    if year is not None and key not in core_ledger.months_of(year):
-        raise ValidationFailed.single(
-            field_name,
-            f"{core_ledger.month_name(key)} is not in {year.label} "
-            f"(April {year.start_year} to March {year.start_year + 1})",
-        )
-    return key
+    return core_ledger.parse_month(value, field_name, year)
 
 
 def threshold_of(agreement: Agreement) -> Threshold:

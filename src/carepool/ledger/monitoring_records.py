@@ -11,6 +11,7 @@ from typing import Any
 
 from carepool.core.forecast import Forecast
 from carepool.core.ledger import month_name
+from carepool.core.ledger import month_text as _month_text
 from carepool.core.money import Money
 from carepool.core.monitoring import Line
 from carepool.ledger.models import ActionPlan, Transfer
@@ -24,7 +25,7 @@ def money(amount: Money | None) -> dict[str, Any] | None:
 
 
 def month_text(key: int | None) -> str | None:
-    return None if key is None else f"{key // 100}-{key % 100:02d}"
+    return None if key is None else _month_text(key)
 
 
 def forecast(f: Forecast) -> dict[str, Any]:
