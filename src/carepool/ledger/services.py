@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from carepool.accounts.models import Role
+from carepool.accounts.models import Role, User
 from carepool.accounts.permissions import Forbidden, NotFound, require_role
 from carepool.agreements.models import Agreement
 from carepool.agreements.selectors import is_partner, schedule_of
@@ -131,14 +131,32 @@ def _audit(
     )
 
 
+def _is_host_with(user: User, agreement: Agreement, role: Role) -> bool:
+    return (
+        user.has_role(role)
+        and user.organisation_id == agreement.host_id
+        and is_partner(user, agreement)
+    )
+
+
 def _require_host(actor: Actor, agreement: Agreement, role: Role, doing: str) -> None:
     """Only people of the host partner with ``role`` may do this (the system may)."""
     user = actor.user
     if user is None:
         return
     require_role(user, role, doing)
-    if user.organisation_id != agreement.host_id or not is_partner(user, agreement):
+    if not _is_host_with(user, agreement, role):
         raise Forbidden(f"Only the host partner, {agreement.host.name}, can {doing}")
+
+
+def may_close(user: User, agreement: Agreement) -> bool:
+    """Whether ``close_month`` would accept this user (so pages offer only what works)."""
+    return _is_host_with(user, agreement, Role.FINANCE_OFFICER)
+
+
+def may_reopen(user: User, agreement: Agreement) -> bool:
+    """Whether ``reopen_month`` would accept this user."""
+    return _is_host_with(user, agreement, Role.SIGNATORY)
 
 
 # --- actuals ---------------------------------------------------------------------------------

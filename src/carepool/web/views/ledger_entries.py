@@ -81,14 +81,13 @@ def _choices(agreement: Agreement) -> dict[str, Any]:
 def _hub_context(request: HttpRequest, agreement: Agreement) -> dict[str, Any]:
     user = request.user
     editor = agreement_selectors.may_edit(user, agreement)  # type: ignore[arg-type]
-    host = user.organisation_id == agreement.host_id  # type: ignore[union-attr]
     return {
         "agreement": agreement,
         "months": month_states(agreement, common_presenters.today()),
         "commitments": [records.commitment_record(c) for c in commitments_of(agreement.pk)],
         "may_edit": editor,
-        "may_close": editor and host,
-        "may_reopen": host and user.has_role("signatory"),  # type: ignore[union-attr]
+        "may_close": services.may_close(user, agreement),  # type: ignore[arg-type]
+        "may_reopen": services.may_reopen(user, agreement),  # type: ignore[arg-type]
         "today": common_presenters.today().isoformat(),
         "long_date": common_presenters.long_date,
     }
